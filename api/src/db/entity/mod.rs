@@ -1,0 +1,9 @@
+//! sea-orm entities for the tables the api reads and writes; their types mirror the
+//! `migrations` crate exactly (i64 ids, UTC timestamps, JSON lists as text).
+
+pub mod papers;
+pub mod summaries;
+pub mod summary_revisions;
+pub mod summary_tags;
+pub mod users;
+pub mod votes;

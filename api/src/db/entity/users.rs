@@ -1,0 +1,50 @@
+//! A registered reader, author or moderator.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Stored lowercased: uniqueness is case-insensitive.
+    #[sea_orm(column_type = "Text", unique)]
+    pub username: String,
+    /// Stored lowercased.
+    #[sea_orm(column_type = "Text", unique)]
+    pub email: String,
+    /// Argon2id PHC string; `None` for accounts that cannot log in with a password.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub password_hash: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub display_name: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub bio: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub orcid: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub homepage: Option<String>,
+    /// `user`, `moderator` or `admin`.
+    #[sea_orm(column_type = "Text")]
+    pub role: String,
+    pub banned_at: Option<DateTimeUtc>,
+    pub notify_on_comment: bool,
+    pub email_confirmed_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The summaries this user wrote.
+    #[sea_orm(has_many = "super::summaries::Entity")]
+    Summaries,
+}
+
+impl Related<super::summaries::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Summaries.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,205 @@
+//! The one API error type: every failure a handler can return, rendered as RFC 9457 problem+json.
+//! Causes are logged; clients never see internal error text.
+
+use std::collections::BTreeMap;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use shared::Problem;
+use shared::problem::PROBLEM_CONTENT_TYPE;
+
+/// Per-field validation messages, as in the `errors` member of a 422 problem.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 for one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(BTreeMap::from([(field.to_owned(), vec![message.into()])]))
+    }
+
+    fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let (slug, title, detail, errors) = match self {
+            ApiError::NotFound => ("not-found", "Not found", None, None),
+            ApiError::BadRequest(detail) => ("bad-request", "Bad request", Some(detail.clone()), None),
+            ApiError::Validation(errors) => (
+                "validation",
+                "Validation failed",
+                Some("One or more fields are invalid.".to_owned()),
+                Some(errors.clone()),
+            ),
+            ApiError::PayloadTooLarge => (
+                "payload-too-large",
+                "Payload too large",
+                Some("The request body exceeds the size limit.".to_owned()),
+                None,
+            ),
+            ApiError::UnsupportedMediaType => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some("Send JSON with `Content-Type: application/json`.".to_owned()),
+                None,
+            ),
+            ApiError::Unavailable(detail) => {
+                ("unavailable", "Service unavailable", Some(detail.clone()), None)
+            }
+            ApiError::Database(_) | ApiError::Internal(_) => (
+                "internal",
+                "Internal server error",
+                Some("Something went wrong on our side; it has been logged.".to_owned()),
+                None,
+            ),
+        };
+        Problem {
+            kind: problem_type(slug),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+/// The `type` URI of a kind of problem.
+pub fn problem_type(slug: &str) -> String {
+    format!("/problems/{slug}")
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            // The alternate form prints the whole cause chain.
+            tracing::error!(error = %format!("{:#}", AnyhowChain(self)), "request failed");
+        }
+        problem_response(&self.problem())
+    }
+}
+
+/// Displays an error with its sources, for logs.
+struct AnyhowChain<'a>(&'a ApiError);
+
+impl std::fmt::Display for AnyhowChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = std::error::Error::source(self.0);
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+fn problem_response(problem: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status)
+        .content_type(PROBLEM_CONTENT_TYPE)
+        .json(problem)
+}
+
+/// Turns error responses that are not problem+json yet (actix's own 404/405, extractor
+/// errors rendered by other middleware) into problem+json, so that clients see one error format.
+pub fn normalize_error_response<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    // Non-API pages (the SPA, static assets) keep whatever body they chose.
+    let is_api = is_machine_path(res.request().path());
+    if is_problem || !is_api {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let problem = Problem {
+        kind: problem_type(match status {
+            StatusCode::NOT_FOUND => "not-found",
+            StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+            _ => "http",
+        }),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: None,
+        errors: None,
+    };
+    let (req, old) = res.into_parts();
+    let mut new = problem_response(&problem);
+    // Keep headers such as `Allow` or `WWW-Authenticate` that the original response set.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    new.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+    );
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new.map_into_boxed_body()).map_into_right_body(),
+    ))
+}
+
+/// Paths served to programs rather than to the SPA: errors there are always problem+json.
+pub fn is_machine_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Maps JSON body errors: syntax → 400, wrong shape or unknown field → 422, size → 413, type → 415.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
+        E::ContentType => ApiError::UnsupportedMediaType,
+        E::Deserialize(e) if e.is_data() => ApiError::invalid("body", e.to_string()),
+        E::Deserialize(e) => ApiError::BadRequest(format!("Malformed JSON: {e}")),
+        other => ApiError::BadRequest(other.to_string()),
+    };
+    api.into()
+}
+
+/// Maps query-string errors to 400 with the parser's explanation.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("Invalid query string: {err}")).into()
+}
+
+/// Maps path-segment errors (e.g. a non-numeric id) to 404: such a resource cannot exist.
+pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound.into()
+}

@@ -1,0 +1,12 @@
+//! The ShortScience service as a library: the binary in `main.rs` and the black-box tests both
+//! start it through [`startup::Application`].
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod startup;

@@ -1,0 +1,139 @@
+//! Cross-cutting HTTP behaviour: request ids, request spans and metrics, and conditional GETs
+//! (`ETag`, `If-None-Match` → 304, `Cache-Control`).
+
+use std::time::Instant;
+
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse, web};
+use sha2::{Digest, Sha256};
+use tracing::Instrument;
+
+use crate::startup::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Bodies above this size are not buffered to compute an ETag.
+const MAX_ETAG_BODY: u64 = 4 << 20;
+
+/// Gives every request an id (the client's, if it sent a sane one), a tracing span, a log line
+/// and metrics, and echoes the id in `X-Request-Id`.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let request_id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", %request_id, %method, path = %req.path());
+    let started = Instant::now();
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    let elapsed = started.elapsed();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "fallback".to_owned());
+    let status = res.status();
+    span.in_scope(|| {
+        tracing::info!(status = status.as_u16(), %route, elapsed_ms = elapsed.as_secs_f64() * 1000.0, "request served");
+    });
+    if let Some(state) = state {
+        state
+            .metrics
+            .observe(method.as_str(), &route, status.as_u16(), elapsed);
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}
+
+/// Adds `ETag` and `Cache-Control` to successful GETs and answers a matching `If-None-Match` with 304.
+pub async fn conditional_get(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let cacheable_method = matches!(*req.method(), Method::GET | Method::HEAD);
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let authorized = req.headers().contains_key(header::AUTHORIZATION);
+    let res = next.call(req).await?.map_into_boxed_body();
+    if !cacheable_method || res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
+        return Ok(res);
+    }
+    let (req, mut response) = res.into_parts();
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if authorized {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    if !response.headers().contains_key(header::ETAG) {
+        let small = matches!(response.body().size(), BodySize::Sized(n) if n <= MAX_ETAG_BODY);
+        if !small {
+            return Ok(ServiceResponse::new(req, response));
+        }
+        let (head, body) = response.into_parts();
+        let bytes = actix_web::body::to_bytes(body)
+            .await
+            .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
+        let digest = Sha256::digest(&bytes);
+        let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        response = head.set_body(BoxBody::new(bytes));
+        if let Ok(value) = HeaderValue::from_str(&format!("W/\"{tag}\"")) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+    }
+    let matches = match (&if_none_match, response.headers().get(header::ETAG)) {
+        (Some(wanted), Some(etag)) => etag_matches(wanted, etag),
+        _ => false,
+    };
+    if matches {
+        let mut not_modified = HttpResponse::NotModified();
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+            if let Some(value) = response.headers().get(&name) {
+                not_modified.insert_header((name, value.clone()));
+            }
+        }
+        return Ok(ServiceResponse::new(req, not_modified.finish()));
+    }
+    Ok(ServiceResponse::new(req, response))
+}
+
+/// Weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored; `*` matches anything.
+fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let (Ok(wanted), Ok(etag)) = (if_none_match.to_str(), etag.to_str()) else {
+        return false;
+    };
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let etag = opaque(etag);
+    wanted
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == etag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_and_listed_etags_match() {
+        let etag = HeaderValue::from_static("W/\"abc\"");
+        assert!(etag_matches(&HeaderValue::from_static("\"abc\""), &etag));
+        assert!(etag_matches(&HeaderValue::from_static("\"x\", W/\"abc\""), &etag));
+        assert!(etag_matches(&HeaderValue::from_static("*"), &etag));
+        assert!(!etag_matches(&HeaderValue::from_static("\"abd\""), &etag));
+    }
+}

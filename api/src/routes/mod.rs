@@ -1,0 +1,81 @@
+//! HTTP routes, one module per resource. Handlers stay thin: extract, call one db/domain
+//! function, return a typed response.
+
+pub mod health;
+pub mod papers;
+pub mod spa;
+pub mod summaries;
+
+use shared::Problem;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every documented endpoint: `/api/v1` and the operations endpoints.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(utoipa_actix_web::scope("/api/v1").configure(|api| {
+        papers::configure(api);
+        summaries::configure(api);
+    }));
+    health::configure(cfg);
+}
+
+/// The document every generated spec starts from; paths are collected from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ShortScience API",
+        description = "Write, vote on and discuss short summaries of research papers, with Markdown and LaTeX. \
+                       All errors are RFC 9457 `application/problem+json`; lists use opaque keyset cursors.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    components(responses(BadRequest, NotFound, Unprocessable, Unavailable)),
+    tags(
+        (name = "papers", description = "Papers and their metadata"),
+        (name = "summaries", description = "Summaries of papers"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+/// Declares the bearer scheme that authenticated endpoints use.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or personal API token")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Malformed query string, JSON or cursor.
+#[derive(ToResponse)]
+#[response(description = "Malformed request", content_type = "application/problem+json")]
+pub struct BadRequest(#[to_schema] pub Problem);
+
+/// The resource does not exist or the caller may not see it.
+#[derive(ToResponse)]
+#[response(description = "Not found", content_type = "application/problem+json")]
+pub struct NotFound(#[to_schema] pub Problem);
+
+/// A field failed validation; `errors` names it.
+#[derive(ToResponse)]
+#[response(description = "Validation failed", content_type = "application/problem+json")]
+pub struct Unprocessable(#[to_schema] pub Problem);
+
+/// The service cannot answer now (e.g. the database is unreachable).
+#[derive(ToResponse)]
+#[response(
+    description = "Service unavailable",
+    content_type = "application/problem+json"
+)]
+pub struct Unavailable(#[to_schema] pub Problem);

@@ -1,0 +1,54 @@
+//! The single-page app: static files built from `frontend/` (embedded in release builds, read
+//! from disk in debug builds), and `index.html` for every other page path so deep links work.
+
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use rust_embed::RustEmbed;
+
+use crate::error::{ApiError, is_machine_path};
+
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../frontend/dist"]
+#[allow_missing = true]
+struct Assets;
+
+/// Serves an asset, the SPA shell, or a 404 problem for unknown API paths.
+pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if is_machine_path(path) || !(req.method() == Method::GET || req.method() == Method::HEAD) {
+        return Err(ApiError::NotFound);
+    }
+    let name = path.trim_start_matches('/');
+    if !name.is_empty()
+        && let Some(file) = Assets::get(name)
+    {
+        return Ok(asset_response(name, file));
+    }
+    // A path that names a file (has an extension) and is missing is a real 404, not a page.
+    let last_segment = name.rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        return Err(ApiError::NotFound);
+    }
+    match Assets::get("index.html") {
+        Some(file) => Ok(asset_response("index.html", file)),
+        None => Err(ApiError::Unavailable(
+            "The web app has not been built; run `cargo xtask frontend`.".to_owned(),
+        )),
+    }
+}
+
+fn asset_response(name: &str, file: rust_embed::EmbeddedFile) -> HttpResponse {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(mime.as_ref())
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+    response.body(file.data.into_owned())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

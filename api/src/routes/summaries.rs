@@ -1,0 +1,73 @@
+//! `/api/v1/summaries`: reading summaries.
+
+use actix_web::{get, web};
+use serde::Deserialize;
+use shared::api::{Page, Summary, SummaryListQuery};
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::db;
+use crate::db::summaries::SummaryFilter;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_summaries).service(get_summary);
+}
+
+/// List public summaries, newest or best first.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "list_summaries",
+    params(SummaryListQuery),
+    responses(
+        (status = 200, description = "A page of summaries", body = Page<Summary>),
+        (status = 400, response = super::BadRequest),
+        (status = 422, response = super::Unprocessable),
+    )
+)]
+#[get("/summaries")]
+async fn list_summaries(
+    state: web::Data<AppState>,
+    query: web::Query<SummaryListQuery>,
+) -> Result<web::Json<Page<Summary>>, ApiError> {
+    let page = db::summaries::list(
+        &state.db,
+        SummaryFilter::default(),
+        query.sort,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
+    Ok(web::Json(page))
+}
+
+/// Query of `GET /summaries/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct GetSummaryQuery {
+    /// Share token of an unlisted summary.
+    share: Option<String>,
+}
+
+/// One summary. Unlisted summaries need their share token; private ones are not found.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "get_summary",
+    params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
+    responses(
+        (status = 200, description = "The summary", body = Summary),
+        (status = 400, response = super::BadRequest),
+        (status = 404, response = super::NotFound),
+    )
+)]
+#[get("/summaries/{id}")]
+async fn get_summary(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<web::Json<Summary>, ApiError> {
+    let summary = db::summaries::get(&state.db, id.into_inner(), query.share.as_deref()).await?;
+    Ok(web::Json(summary))
+}

@@ -1,0 +1,99 @@
+//! Builds the HTTP service from configuration: state, middleware, routes, docs and the SPA.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::error::{json_error, normalize_error_response, path_error, query_error};
+use crate::metrics::Metrics;
+use crate::routes::{self, ApiDoc};
+use crate::{db, middleware};
+
+/// JSON bodies above this size get 413.
+const JSON_LIMIT: usize = 1 << 20;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub metrics: Metrics,
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the configured database, migrates it and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        Application::with_database(config, db)
+    }
+
+    /// Binds the service over an already migrated database. Port 0 picks a free port.
+    pub fn with_database(config: Config, db: DatabaseConnection) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let address = listener.local_addr()?;
+        let state = web::Data::new(AppState {
+            db,
+            config,
+            metrics: Metrics::new()?,
+        });
+        let spec = openapi();
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(JSON_LIMIT)
+                        .error_handler(json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(routes::spa::fallback))
+                .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
+                .wrap(from_fn(middleware::conditional_get))
+                .wrap(Compress::default())
+                .wrap(from_fn(middleware::request_context))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { address, server })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until the process is asked to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The OpenAPI document of the service, collected from the routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    spec
+}

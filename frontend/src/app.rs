@@ -1,0 +1,77 @@
+//! The SPA's routes and the page shell (header, main landmark, footer) every page sits in.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::footer::SiteFooter;
+use crate::components::header::SiteHeader;
+use crate::pages::home::Home;
+use crate::pages::not_found::NotFound;
+use crate::pages::paper::PaperPage;
+use crate::pages::summary::SummaryPage;
+
+/// Paths as in the API contract's "SPA routes"; ids are the API's opaque strings.
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/paper/:id")]
+    Paper { id: String },
+    #[at("/summary/:id")]
+    Summary { id: String },
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Home /> },
+        Route::Paper { id } => html! { <PaperPage {id} /> },
+        Route::Summary { id } => html! { <SummaryPage {id} /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    html! {
+        <BrowserRouter>
+            <Shell />
+        </BrowserRouter>
+    }
+}
+
+/// Inside the router, so it can react to page changes.
+#[function_component(Shell)]
+fn shell() -> Html {
+    let main_ref = use_node_ref();
+    let path = use_location().map(|location| location.path().to_owned());
+    let first_page = use_mut_ref(|| true);
+    {
+        let main_ref = main_ref.clone();
+        // A new page starts at its top, and focus moves to it so screen readers and keyboards
+        // continue there rather than on a link that may be gone. Not on the first page: the
+        // browser has just put focus and scroll where the reader expects them.
+        use_effect_with(path, move |_| {
+            if std::mem::replace(&mut *first_page.borrow_mut(), false) {
+                return;
+            }
+            if let Some(window) = web_sys::window() {
+                window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+            if let Some(main) = main_ref.cast::<web_sys::HtmlElement>() {
+                let _ = main.focus();
+            }
+        });
+    }
+    html! {
+        <>
+            <SiteHeader />
+            <main id="content" tabindex="-1" ref={main_ref}>
+                <Switch<Route> render={switch} />
+            </main>
+            <SiteFooter />
+        </>
+    }
+}

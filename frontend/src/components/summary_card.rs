@@ -1,0 +1,202 @@
+//! One summary as readers meet it in lists and on its own page: which paper, who wrote it, how
+//! it was received, and the server-rendered body with its math.
+
+use std::rc::Rc;
+
+use shared::api::Summary;
+use yew::prelude::*;
+
+use crate::app::Route;
+use crate::components::nav_link::NavLink;
+use crate::components::paper_meta::{short_authors, venue_year};
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryCardProps {
+    pub summary: Rc<Summary>,
+    /// Name the paper on the card; off where the page is already about that paper.
+    #[prop_or(true)]
+    pub show_paper: bool,
+    /// Cut long bodies short with a "Read more" link (lists mixing many papers).
+    #[prop_or_default]
+    pub clamp: bool,
+}
+
+/// Whether a clamped body turned out taller than its clamp.
+#[derive(Clone, Copy, PartialEq)]
+enum Fit {
+    Unmeasured,
+    Fits,
+    Overflows,
+}
+
+#[function_component(SummaryCard)]
+pub fn summary_card(props: &SummaryCardProps) -> Html {
+    let summary = &props.summary;
+    let body_ref = use_node_ref();
+    let fit = use_state(|| Fit::Unmeasured);
+    {
+        // Measured once rendered: only bodies that really overflow get the fade and the link,
+        // and short ones lose the clamp so late-loading images can never be cut off unseen.
+        let body_ref = body_ref.clone();
+        let fit = fit.clone();
+        use_effect_with((summary.id.clone(), props.clamp), move |(_, clamp)| {
+            if *clamp && let Some(body) = body_ref.cast::<web_sys::Element>() {
+                let overflows = body.scroll_height() > body.client_height() + 1;
+                fit.set(if overflows { Fit::Overflows } else { Fit::Fits });
+            }
+        });
+    }
+
+    let paper = &summary.paper;
+    let author = summary
+        .author
+        .as_ref()
+        .map_or("Anonymous", |author| author.display_name.as_str());
+    let clamped = props.clamp && *fit != Fit::Fits;
+    let overflows = props.clamp && *fit == Fit::Overflows;
+    let body_class = classes!(
+        "summary-body",
+        clamped.then_some("clamped"),
+        overflows.then_some("overflows")
+    );
+    let date = summary.created_at.format("%-d %b %Y").to_string();
+
+    let paper_header = props.show_paper.then(|| {
+        html! {
+            <header class="card-paper">
+                <h2 class="card-paper-title">
+                    <NavLink to={Route::Paper { id: paper.id.clone() }}>{ &paper.title }</NavLink>
+                </h2>
+                <p class="byline">
+                    <span class="authors">{ short_authors(&paper.authors) }</span>
+                    if let Some(venue) = venue_year(paper.venue.as_deref(), paper.year) {
+                        <span class="venue">{ venue }</span>
+                    }
+                </p>
+            </header>
+        }
+    });
+    // Without the paper header the card has no heading of its own; name it for screen readers.
+    let label = (!props.show_paper).then(|| format!("Summary by {author}"));
+
+    html! {
+        <article class="summary-card" aria-label={label}>
+            { paper_header }
+            <p class="summary-meta">
+                <span class="summary-author">{ "Summary by " }<strong>{ author }</strong></span>
+                <span
+                    class="score"
+                    title={format!("{} up, {} down", summary.upvotes, summary.downvotes)}
+                >
+                    <span aria-hidden="true">{ "▲ " }</span>
+                    <span class="visually-hidden">{ "Score: " }</span>
+                    { summary.score }
+                </span>
+                // The date doubles as the permalink, as on most discussion sites.
+                <NavLink to={Route::Summary { id: summary.id.clone() }} classes="summary-date">
+                    <time datetime={summary.created_at.to_rfc3339()}>{ date }</time>
+                </NavLink>
+                if summary.comment_count > 0 {
+                    <span class="comments">{ comments_label(summary.comment_count) }</span>
+                }
+            </p>
+            if !summary.tags.is_empty() {
+                <ul class="tags" aria-label="Tags">
+                    { for summary.tags.iter().map(|tag| html! { <li class="tag">{ tag }</li> }) }
+                </ul>
+            }
+            <div class={body_class} ref={body_ref}>
+                // Sanitised and rendered (math as MathML) by the server; never built here.
+                { Html::from_html_unchecked(AttrValue::from(summary.body_html.clone())) }
+            </div>
+            if overflows {
+                <p class="read-more">
+                    <NavLink to={Route::Summary { id: summary.id.clone() }}>
+                        { "Read more" }
+                        <span class="visually-hidden">{ format!(" of this summary of {}", paper.title) }</span>
+                    </NavLink>
+                </p>
+            }
+        </article>
+    }
+}
+
+fn comments_label(count: i64) -> String {
+    if count == 1 {
+        "1 comment".to_owned()
+    } else {
+        format!("{count} comments")
+    }
+}
+
+// Native only, like its tokio and ServerRenderer dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn summary(author: serde_json::Value) -> Summary {
+        let json = serde_json::json!({
+            "id": "9",
+            "paper": {
+                "id": "3", "key": "arxiv:1703.06870", "title": "Mask R-CNN",
+                "authors": ["Kaiming He", "Georgia Gkioxari", "Piotr Dollár", "Ross Girshick"],
+                "venue": "ICCV", "year": 2017, "category": "cs"
+            },
+            "author": author,
+            "anonymous": author.is_null(),
+            "visibility": "public",
+            "body_markdown": "$x^2$",
+            "body_html": "<p>Loss <math><msup><mi>x</mi><mn>2</mn></msup></math></p>",
+            "tags": ["segmentation"],
+            "score": 7, "upvotes": 8, "downvotes": 1, "comment_count": 2, "revision": 1,
+            "created_at": "2024-03-05T10:00:00Z", "updated_at": "2024-03-05T10:00:00Z",
+            "license": "CC-BY-4.0"
+        });
+        serde_json::from_value(json).expect("valid summary JSON")
+    }
+
+    async fn render(summary: Summary, show_paper: bool) -> String {
+        yew::ServerRenderer::<SummaryCard>::with_props(move || SummaryCardProps {
+            summary: Rc::new(summary),
+            show_paper,
+            clamp: true,
+        })
+        .render()
+        .await
+    }
+
+    #[tokio::test]
+    async fn card_names_paper_authors_and_writer() {
+        let html = render(
+            summary(serde_json::json!({"username": "ada", "display_name": "Ada L."})),
+            true,
+        )
+        .await;
+        assert!(html.contains(r#"href="/paper/3""#), "{html}");
+        assert!(html.contains("Kaiming He, Georgia Gkioxari, Piotr Dollár et al."));
+        assert!(html.contains("ICCV 2017"));
+        assert!(html.contains("<strong>Ada L.</strong>"));
+        assert!(html.contains(r#"href="/summary/9""#));
+        assert!(html.contains("5 Mar 2024"));
+        assert!(html.contains("segmentation"));
+    }
+
+    #[tokio::test]
+    async fn anonymous_summaries_say_so() {
+        let html = render(summary(serde_json::Value::Null), true).await;
+        assert!(html.contains("<strong>Anonymous</strong>"), "{html}");
+    }
+
+    #[tokio::test]
+    async fn body_html_is_inserted_as_markup_not_text() {
+        let html = render(summary(serde_json::Value::Null), false).await;
+        assert!(
+            html.contains("<math><msup><mi>x</mi><mn>2</mn></msup></math>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("card-paper"),
+            "paper header shown on its own page: {html}"
+        );
+    }
+}

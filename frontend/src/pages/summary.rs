@@ -1,0 +1,64 @@
+//! One summary on its own page (the permalink), under a header naming its paper.
+
+use shared::api::PaperRef;
+use yew::prelude::*;
+
+use crate::api;
+use crate::app::Route;
+use crate::components::nav_link::NavLink;
+use crate::components::paper_meta::{short_authors, venue_year};
+use crate::components::status::{ErrorBox, Loading};
+use crate::components::summary_card::SummaryCard;
+use crate::hooks::{Fetch, use_document_title, use_fetch};
+use crate::pages::not_found::NotFound;
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryPageProps {
+    pub id: String,
+}
+
+#[function_component(SummaryPage)]
+pub fn summary_page(props: &SummaryPageProps) -> Html {
+    let (summary, retry) = use_fetch(
+        props.id.clone(),
+        |id| async move { api::get_summary(&id).await },
+    );
+    use_document_title(match &summary {
+        Fetch::Ready(summary) => Some(format!("Summary of {}", summary.paper.title)),
+        Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),
+        Fetch::Failed(_) | Fetch::Loading => None,
+    });
+    match summary {
+        Fetch::Loading => html! { <Loading label="Loading summary…" /> },
+        Fetch::Failed(error) if error.is_not_found() => html! { <NotFound what="summary" /> },
+        Fetch::Failed(error) => html! { <ErrorBox {error} on_retry={retry} /> },
+        Fetch::Ready(summary) => html! {
+            <article class="summary-page">
+                { paper_ref_header(&summary.paper) }
+                <SummaryCard summary={summary.clone()} show_paper=false />
+                <p class="more-link">
+                    <NavLink to={Route::Paper { id: summary.paper.id.clone() }}>
+                        { "The paper and all its summaries" }
+                    </NavLink>
+                </p>
+            </article>
+        },
+    }
+}
+
+fn paper_ref_header(paper: &PaperRef) -> Html {
+    html! {
+        <header class="paper-header">
+            <p class="eyebrow">
+                { "Summary of" }
+                if let Some(venue) = venue_year(paper.venue.as_deref(), paper.year) {
+                    { format!(" · {venue}") }
+                }
+            </p>
+            <h1><NavLink to={Route::Paper { id: paper.id.clone() }}>{ &paper.title }</NavLink></h1>
+            if !paper.authors.is_empty() {
+                <p class="paper-authors">{ short_authors(&paper.authors) }</p>
+            }
+        </header>
+    }
+}

@@ -1,0 +1,233 @@
+//! Request and response bodies of the `/api/v1` endpoints. IDs are opaque strings.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Default and maximum page sizes of paginated lists.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// One page of a list; pass `next_cursor` back as `?cursor=` for the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Opaque cursor of the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Field of science a paper belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Cs,
+    Bio,
+    Physics,
+    Math,
+    Stat,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Cs,
+        Category::Bio,
+        Category::Physics,
+        Category::Math,
+        Category::Stat,
+        Category::Other,
+    ];
+
+    /// The name used in URLs, JSON and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Cs => "cs",
+            Category::Bio => "bio",
+            Category::Physics => "physics",
+            Category::Math => "math",
+            Category::Stat => "stat",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+/// Who can read a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Listed everywhere.
+    #[default]
+    Public,
+    /// Readable by anyone holding the share link; not listed.
+    Unlisted,
+    /// Only the author (and moderators).
+    Private,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Private => "private",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Visibility> {
+        [
+            Visibility::Public,
+            Visibility::Unlisted,
+            Visibility::Private,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == name)
+    }
+}
+
+/// A paper's metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Paper {
+    pub id: String,
+    /// Canonical key, e.g. `arxiv:1703.06870`, `doi:10.1109/iccv.2017.322`, `dblp:conf/icml/FinnAL17`.
+    pub key: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    #[serde(rename = "abstract")]
+    pub abstract_text: Option<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub category: Category,
+    pub arxiv_id: Option<String>,
+    pub doi: Option<String>,
+    pub dblp_key: Option<String>,
+    pub urls: Vec<String>,
+    pub pdf_url: Option<String>,
+    /// Number of public summaries.
+    pub summary_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The short form of a paper embedded in each summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaperRef {
+    pub id: String,
+    pub key: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub category: Category,
+}
+
+/// A user as shown beside their work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserRef {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A summary of a paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summary {
+    pub id: String,
+    pub paper: PaperRef,
+    /// `null` when the summary is anonymous (except for its author and moderators).
+    pub author: Option<UserRef>,
+    pub anonymous: bool,
+    pub visibility: Visibility,
+    pub body_markdown: String,
+    /// The body rendered to sanitised HTML, math as MathML.
+    pub body_html: String,
+    pub tags: Vec<String>,
+    /// Upvotes minus downvotes.
+    pub score: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    /// The caller's vote (-1, 0 or 1); absent for anonymous callers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_vote: Option<i8>,
+    pub comment_count: i64,
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Link that opens an unlisted summary; shown to its author only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_url: Option<String>,
+    pub license: String,
+}
+
+/// Order of a summary list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SummarySort {
+    /// Newest first.
+    #[default]
+    New,
+    /// Highest score first.
+    Top,
+}
+
+/// Order of a paper list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaperSort {
+    /// Most recently added first.
+    #[default]
+    Recent,
+    /// Most summaries first.
+    MostSummarized,
+}
+
+/// Query of `GET /summaries` and `GET /papers/{id}/summaries`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct SummaryListQuery {
+    #[serde(default)]
+    pub sort: SummarySort,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of `GET /papers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct PaperListQuery {
+    /// Words that must all appear in the title.
+    pub q: Option<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub category: Option<Category>,
+    #[serde(default)]
+    pub sort: PaperSort,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Body of `/healthz` and `/readyz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when healthy.
+    pub status: String,
+}

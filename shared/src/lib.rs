@@ -1,0 +1,9 @@
+//! Types and rules shared by the ShortScience server and its browser app: every API request and
+//! response body, the problem+json error body, validated field formats and the Markdown renderer.
+
+pub mod api;
+pub mod ids;
+pub mod markdown;
+pub mod problem;
+
+pub use problem::Problem;

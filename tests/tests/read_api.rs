@@ -1,0 +1,300 @@
+//! Reading summaries and papers over the public API, on SQLite and PostgreSQL.
+
+use std::collections::HashSet;
+
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use shared::Problem;
+use shared::api::{Page, Paper, Summary};
+use tests::{TestApp, on_both_backends};
+
+on_both_backends!(with_demo =>
+    latest_summaries_come_newest_first_with_rendered_math,
+    anonymous_summaries_hide_their_author,
+    cursor_pages_walk_every_summary_once,
+    top_summaries_are_ordered_by_score,
+    a_paper_page_lists_its_summaries,
+    papers_can_be_filtered_and_sorted,
+    missing_things_are_problem_404s,
+    bad_queries_are_explained,
+    unlisted_summaries_need_their_share_link,
+    unchanged_lists_revalidate_with_304,
+    health_readiness_and_metrics_answer,
+    pages_stay_stable_when_new_summaries_arrive,
+);
+
+async fn latest_summaries_come_newest_first_with_rendered_math(app: TestApp) {
+    let page: Page<Summary> = app.get_json("/api/v1/summaries").await;
+    assert!(page.items.len() >= 5, "the demo set should be listed");
+    let times: Vec<_> = page.items.iter().map(|s| s.created_at).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+    let with_math = page
+        .items
+        .iter()
+        .filter(|s| s.body_html.contains("<math"))
+        .count();
+    assert!(with_math >= 5, "summaries' $…$ math is rendered to MathML");
+    for summary in &page.items {
+        assert!(!summary.paper.title.is_empty());
+        assert!(!summary.body_html.contains("<script"));
+    }
+}
+
+async fn anonymous_summaries_hide_their_author(app: TestApp) {
+    let page: Page<Summary> = app.get_json("/api/v1/summaries?limit=100").await;
+    let anonymous: Vec<_> = page.items.iter().filter(|s| s.anonymous).collect();
+    assert!(!anonymous.is_empty());
+    assert!(anonymous.iter().all(|s| s.author.is_none()));
+    assert!(
+        page.items
+            .iter()
+            .filter(|s| !s.anonymous)
+            .all(|s| s.author.is_some())
+    );
+}
+
+async fn cursor_pages_walk_every_summary_once(app: TestApp) {
+    let all: Page<Summary> = app.get_json("/api/v1/summaries?limit=100").await;
+    assert!(all.next_cursor.is_none());
+    for sort in ["new", "top"] {
+        let mut seen = Vec::new();
+        let mut path = format!("/api/v1/summaries?sort={sort}&limit=3");
+        loop {
+            let page: Page<Summary> = app.get_json(&path).await;
+            assert!(page.items.len() <= 3);
+            seen.extend(page.items.into_iter().map(|s| s.id));
+            match page.next_cursor {
+                Some(cursor) => path = format!("/api/v1/summaries?sort={sort}&limit=3&cursor={cursor}"),
+                None => break,
+            }
+        }
+        let unique: HashSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no summary twice ({sort})");
+        assert_eq!(seen.len(), all.items.len(), "every summary once ({sort})");
+    }
+}
+
+async fn top_summaries_are_ordered_by_score(app: TestApp) {
+    let page: Page<Summary> = app.get_json("/api/v1/summaries?sort=top&limit=100").await;
+    let scores: Vec<i64> = page.items.iter().map(|s| s.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    for s in &page.items {
+        assert_eq!(s.score, s.upvotes - s.downvotes);
+    }
+    assert!(scores.first() > scores.last(), "demo votes differ");
+}
+
+async fn a_paper_page_lists_its_summaries(app: TestApp) {
+    let papers: Page<Paper> = app.get_json("/api/v1/papers?sort=most_summarized").await;
+    let paper = &papers.items[0];
+    assert!(
+        paper.summary_count >= 2,
+        "the most summarised demo paper has several summaries"
+    );
+    let fetched: Paper = app.get_json(&format!("/api/v1/papers/{}", paper.id)).await;
+    assert_eq!(&fetched, paper);
+    let summaries: Page<Summary> = app
+        .get_json(&format!("/api/v1/papers/{}/summaries?sort=top", paper.id))
+        .await;
+    assert_eq!(summaries.items.len() as i64, paper.summary_count);
+    assert!(summaries.items.iter().all(|s| s.paper.id == paper.id));
+}
+
+async fn papers_can_be_filtered_and_sorted(app: TestApp) {
+    let found: Page<Paper> = app.get_json("/api/v1/papers?q=residual%20LEARNING").await;
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(
+        found.items[0].title,
+        "Deep Residual Learning for Image Recognition"
+    );
+    assert_eq!(found.items[0].arxiv_id.as_deref(), Some("1512.03385"));
+    let in_2017: Page<Paper> = app.get_json("/api/v1/papers?year=2017&category=cs").await;
+    assert!(in_2017.items.len() >= 2);
+    assert!(in_2017.items.iter().all(|p| p.year == Some(2017)));
+    let none: Page<Paper> = app.get_json("/api/v1/papers?q=100%25_sure").await;
+    assert!(none.items.is_empty(), "LIKE wildcards in the query are literal");
+    let counts: Vec<i64> = app
+        .get_json::<Page<Paper>>("/api/v1/papers?sort=most_summarized")
+        .await
+        .items
+        .iter()
+        .map(|p| p.summary_count)
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+}
+
+async fn expect_problem(app: &TestApp, path: &str, status: u16) -> Problem {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), status, "GET {path}");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json", "GET {path}");
+    let problem: Problem = response.json().await.unwrap();
+    assert_eq!(problem.status, status);
+    problem
+}
+
+async fn missing_things_are_problem_404s(app: TestApp) {
+    expect_problem(&app, "/api/v1/papers/999999", 404).await;
+    expect_problem(&app, "/api/v1/papers/not-a-number", 404).await;
+    expect_problem(&app, "/api/v1/summaries/999999", 404).await;
+    expect_problem(&app, "/api/v1/no-such-thing", 404).await;
+    expect_problem(&app, "/api/v2/summaries", 404).await;
+    let response = app
+        .client
+        .delete(app.url("/api/v1/summaries"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "no such operation");
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
+async fn bad_queries_are_explained(app: TestApp) {
+    let problem = expect_problem(&app, "/api/v1/summaries?limit=abc", 400).await;
+    assert!(
+        problem.detail.unwrap().contains("invalid digit"),
+        "the detail says what is wrong"
+    );
+    expect_problem(&app, "/api/v1/summaries?sort=sideways", 400).await;
+    expect_problem(&app, "/api/v1/summaries?cursor=garbage", 400).await;
+    expect_problem(&app, "/api/v1/summaries?colour=blue", 400).await;
+    let problem = expect_problem(&app, "/api/v1/summaries?limit=0", 422).await;
+    assert!(problem.errors.unwrap().contains_key("limit"));
+    expect_problem(&app, "/api/v1/papers?limit=101", 422).await;
+    // A cursor of one order is not accepted by another.
+    let page: Page<Summary> = app.get_json("/api/v1/summaries?sort=new&limit=1").await;
+    let cursor = page.next_cursor.unwrap();
+    expect_problem(&app, &format!("/api/v1/summaries?sort=top&cursor={cursor}"), 400).await;
+}
+
+async fn unlisted_summaries_need_their_share_link(app: TestApp) {
+    use api::db::entity::summaries;
+    let listed: Page<Summary> = app.get_json("/api/v1/summaries?limit=100").await;
+    let (unlisted_id, private_id) = (&listed.items[0].id, &listed.items[1].id);
+    let mut unlisted: summaries::ActiveModel =
+        summaries::Entity::find_by_id(unlisted_id.parse::<i64>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    unlisted.visibility = Set("unlisted".to_owned());
+    unlisted.share_token = Set(Some("k3y-for-sharing".to_owned()));
+    unlisted.update(&app.db).await.unwrap();
+    let mut private: summaries::ActiveModel =
+        summaries::Entity::find_by_id(private_id.parse::<i64>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    private.visibility = Set("private".to_owned());
+    private.update(&app.db).await.unwrap();
+
+    let after: Page<Summary> = app.get_json("/api/v1/summaries?limit=100").await;
+    assert_eq!(
+        after.items.len(),
+        listed.items.len() - 2,
+        "neither is listed any more"
+    );
+    expect_problem(&app, &format!("/api/v1/summaries/{unlisted_id}"), 404).await;
+    expect_problem(&app, &format!("/api/v1/summaries/{unlisted_id}?share=wrong"), 404).await;
+    let shared: Summary = app
+        .get_json(&format!("/api/v1/summaries/{unlisted_id}?share=k3y-for-sharing"))
+        .await;
+    assert_eq!(&shared.id, unlisted_id);
+    expect_problem(&app, &format!("/api/v1/summaries/{private_id}"), 404).await;
+}
+
+async fn unchanged_lists_revalidate_with_304(app: TestApp) {
+    let first = app.get("/api/v1/summaries").await;
+    let etag = first.headers()["etag"].clone();
+    assert!(
+        first.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-cache")
+    );
+    let again = app
+        .client
+        .get(app.url("/api/v1/summaries"))
+        .header("If-None-Match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"], etag);
+    let other = app
+        .client
+        .get(app.url("/api/v1/summaries?sort=top"))
+        .header("If-None-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "a different body has a different ETag");
+}
+
+async fn health_readiness_and_metrics_answer(app: TestApp) {
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().contains_key("x-request-id"));
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let echoed = app
+        .client
+        .get(app.url("/healthz"))
+        .header("X-Request-Id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "trace-me-42");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics
+            .contains("shortscience_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+        "{metrics}"
+    );
+}
+
+async fn pages_stay_stable_when_new_summaries_arrive(app: TestApp) {
+    use api::db::entity::{summaries, users};
+    let first: Page<Summary> = app.get_json("/api/v1/summaries?limit=2").await;
+    let cursor = first.next_cursor.clone().unwrap();
+    let expected: Page<Summary> = app
+        .get_json(&format!("/api/v1/summaries?limit=2&cursor={cursor}"))
+        .await;
+    // A new summary arrives at the top of the list between two page loads.
+    let newest = summaries::Entity::find_by_id(first.items[0].id.parse::<i64>().unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let writer = users::ActiveModel {
+        username: Set("newcomer".to_owned()),
+        email: Set("newcomer@example.org".to_owned()),
+        display_name: Set("Newcomer".to_owned()),
+        role: Set("user".to_owned()),
+        notify_on_comment: Set(true),
+        created_at: Set(api::db::now()),
+        updated_at: Set(api::db::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let newcomer = summaries::ActiveModel {
+        paper_id: Set(newest.paper_id),
+        author_id: Set(writer.id),
+        body_markdown: Set("A fresh take.".to_owned()),
+        body_html: Set("<p>A fresh take.</p>".to_owned()),
+        visibility: Set("public".to_owned()),
+        created_at: Set(api::db::now()),
+        updated_at: Set(api::db::now()),
+        ..Default::default()
+    };
+    newcomer.insert(&app.db).await.unwrap();
+    let second: Page<Summary> = app
+        .get_json(&format!("/api/v1/summaries?limit=2&cursor={cursor}"))
+        .await;
+    assert_eq!(second, expected, "the second page does not shift");
+}

@@ -1,0 +1,64 @@
+//! The service as a whole: its API description, interactive docs and the SPA shell.
+
+use tests::{Backend, TestApp};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checked_in_openapi_file_matches_the_served_spec() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let served: serde_json::Value = app.get_json("/openapi.json").await;
+    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json"))
+        .expect("openapi/openapi.json exists");
+    let checked_in: serde_json::Value = serde_json::from_str(&file).expect("openapi/openapi.json is JSON");
+    assert!(
+        served == checked_in,
+        "openapi/openapi.json is out of date: run `cargo xtask openapi` and commit the result"
+    );
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{method} {path} needs a snake_case operationId, has {id:?}"
+            );
+            assert!(
+                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{method} {path} needs a tag"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_docs_are_served_without_network() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let redirect = app.get("/docs").await;
+    assert!(redirect.status().is_redirection());
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    // Its script and stylesheet come from this server, not a CDN.
+    assert!(!html.contains("https://"), "no external assets: {html}");
+    assert_eq!(app.get("/docs/swagger-ui-bundle.js").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_links_get_the_spa_shell() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for path in ["/", "/paper/1", "/summary/3", "/some/unknown/page"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains("/frontend.js"), "{path} serves the SPA shell");
+    }
+    let wasm = app.get("/frontend_bg.wasm").await;
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(app.get("/missing-file.png").await.status(), 404);
+}

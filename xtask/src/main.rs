@@ -1,0 +1,222 @@
+//! `cargo xtask …`: the build steps cargo alone cannot express — the wasm SPA (wasm-bindgen,
+//! wasm-opt), installing the tools they need, and the two commands of the README.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what the build needs: the wasm32 target and the wasm-bindgen CLI at the locked version.
+    Setup,
+    /// Build the SPA into frontend/dist.
+    Frontend,
+    /// Build everything and serve the site with demo content on SQLite (http://127.0.0.1:8080).
+    Run,
+    /// Check formatting and lints, then run every test on SQLite and PostgreSQL plus the browser test.
+    Test,
+    /// Build the release binary target/release/shortscience with the SPA embedded.
+    Dist,
+    /// Regenerate openapi/openapi.json from the code.
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let root = workspace_root()?;
+    std::env::set_current_dir(&root)?;
+    match Cli::parse().command {
+        Task::Setup => setup(),
+        Task::Frontend => {
+            setup()?;
+            frontend(&root)
+        }
+        Task::Run => {
+            setup()?;
+            frontend(&root)?;
+            run(cargo().args([
+                "run",
+                "-p",
+                "api",
+                "--bin",
+                "shortscience",
+                "--",
+                "serve",
+                "--demo",
+            ]))
+        }
+        Task::Test => {
+            setup()?;
+            frontend(&root)?;
+            run(cargo().args(["fmt", "--all", "--check"]))?;
+            run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "frontend",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
+            let mut test = cargo();
+            test.args(["test", "--workspace"]);
+            if std::env::var_os("SHORTSCIENCE_TEST_POSTGRES_URL").is_none() {
+                // The local server every machine of ours runs; a missing server fails the run.
+                test.env(
+                    "SHORTSCIENCE_TEST_POSTGRES_URL",
+                    "postgres://postgres@127.0.0.1:5432/postgres",
+                );
+            }
+            run(&mut test)
+        }
+        Task::Dist => {
+            setup()?;
+            frontend(&root)?;
+            run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))
+        }
+        Task::Openapi => {
+            let output = cargo()
+                .args([
+                    "run",
+                    "--quiet",
+                    "-p",
+                    "api",
+                    "--bin",
+                    "shortscience",
+                    "--",
+                    "openapi",
+                ])
+                .env("SHORTSCIENCE_LOG", "warn")
+                .output()
+                .context("running shortscience openapi")?;
+            if !output.status.success() {
+                bail!(
+                    "shortscience openapi failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            std::fs::write(root.join("openapi/openapi.json"), output.stdout)?;
+            eprintln!("wrote openapi/openapi.json");
+            Ok(())
+        }
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn run(command: &mut Command) -> anyhow::Result<()> {
+    eprintln!("$ {command:?}");
+    let status = command
+        .status()
+        .with_context(|| format!("starting {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask lives inside the workspace")
+}
+
+/// The wasm-bindgen version the lock file pins; the CLI must be exactly this version.
+fn locked_wasm_bindgen() -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+fn setup() -> anyhow::Result<()> {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    let has_target = targets
+        .as_ref()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "wasm32-unknown-unknown")
+        })
+        .unwrap_or(false);
+    if !has_target {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let installed = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if installed != format!("wasm-bindgen {wanted}") {
+        // Not `--locked`: the CLI's own lock file names a crate release missing from the registry.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    Ok(())
+}
+
+/// wasm32 build → wasm-bindgen → (wasm-opt when available) → frontend/dist.
+fn frontend(root: &Path) -> anyhow::Result<()> {
+    run(cargo().args([
+        "build",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let dist = root.join("frontend/dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    let wasm = target_dir(root).join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&dist)
+        .arg(&wasm))?;
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    if wasm_opt.exists() {
+        let out = dist.join("frontend_bg.wasm");
+        run(Command::new(&wasm_opt)
+            .arg("-Oz")
+            .arg("--enable-bulk-memory")
+            .arg("--enable-nontrapping-float-to-int")
+            .arg(&out)
+            .arg("-o")
+            .arg(&out))?;
+    }
+    std::fs::copy(root.join("frontend/index.html"), dist.join("index.html"))?;
+    for entry in std::fs::read_dir(root.join("frontend/static"))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), dist.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}

@@ -42,9 +42,7 @@ impl ApiError {
         ApiError {
             status: Some(status),
             title: title.into(),
-            detail: Some(format!(
-                "HTTP status {status}. Please try again in a moment."
-            )),
+            detail: Some(format!("HTTP status {status}. Please try again in a moment.")),
         }
     }
 
@@ -58,10 +56,7 @@ impl ApiError {
 }
 
 /// `GET /summaries?sort=…`: one page of all public summaries.
-pub async fn list_summaries(
-    sort: SummarySort,
-    cursor: Option<&str>,
-) -> Result<Page<Summary>, ApiError> {
+pub async fn list_summaries(sort: SummarySort, cursor: Option<&str>) -> Result<Page<Summary>, ApiError> {
     get_json(page_query(
         Request::get(&format!("{BASE}/summaries")),
         sort,
@@ -82,20 +77,12 @@ pub async fn list_paper_summaries(
 
 /// `GET /papers/{id}`.
 pub async fn get_paper(id: &str) -> Result<Paper, ApiError> {
-    get_json(Request::get(&format!(
-        "{BASE}/papers/{}",
-        encode_segment(id)
-    )))
-    .await
+    get_json(Request::get(&format!("{BASE}/papers/{}", encode_segment(id)))).await
 }
 
 /// `GET /summaries/{id}`.
 pub async fn get_summary(id: &str) -> Result<Summary, ApiError> {
-    get_json(Request::get(&format!(
-        "{BASE}/summaries/{}",
-        encode_segment(id)
-    )))
-    .await
+    get_json(Request::get(&format!("{BASE}/summaries/{}", encode_segment(id)))).await
 }
 
 /// The wire name of a sort order; a match rather than a string copy so that a new variant in

@@ -61,7 +61,7 @@ where
     ((*state).clone(), retry)
 }
 
-/// Sets `document.title` to "`page` · ShortScience" (or just the site name) while mounted.
+/// Sets `document.title` to "`page` · ShortScience" (or just the site name) when `page` changes.
 #[hook]
 pub fn use_document_title(page: Option<String>) {
     use_effect_with(page, |page| {

@@ -58,9 +58,7 @@ async fn drop_tables(
     tables: impl IntoIterator<Item = DynIden>,
 ) -> Result<(), DbErr> {
     for table in tables {
-        manager
-            .drop_table(Table::drop().table(table).to_owned())
-            .await?;
+        manager.drop_table(Table::drop().table(table).to_owned()).await?;
     }
     Ok(())
 }
@@ -79,12 +77,8 @@ where
     index
 }
 
-/// A unique index; the unique-violation helper in the api maps its name to a 409.
-fn unique_index<T, C>(
-    name: &str,
-    table: T,
-    columns: impl IntoIterator<Item = C>,
-) -> IndexCreateStatement
+/// A unique index; named like the rule it keeps, so a violation message says which one broke.
+fn unique_index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
 where
     T: IntoIden,
     C: IntoIndexColumn,

@@ -8,8 +8,8 @@ use migrations::Migrator;
 use sea_orm_migration::{
     MigratorTrait, SchemaManager,
     sea_orm::{
-        ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr,
-        Statement, TryGetable, sqlx::error::ErrorKind,
+        ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr, Statement,
+        TryGetable, sqlx::error::ErrorKind,
     },
 };
 
@@ -47,9 +47,7 @@ async fn sqlite_up_down_up() {
     // PRAGMAs hold per connection: with one connection, every statement below runs with
     // foreign keys enforced.
     options.max_connections(1).min_connections(1);
-    let db = Database::connect(options)
-        .await
-        .expect("open the SQLite file");
+    let db = Database::connect(options).await.expect("open the SQLite file");
     db.execute_unprepared("PRAGMA foreign_keys = ON")
         .await
         .expect("enable foreign keys");
@@ -366,11 +364,7 @@ async fn insert_returning_id(db: &DatabaseConnection, sql: &str) -> Result<i64, 
     query_value(db, sql, "id").await
 }
 
-async fn query_value<T: TryGetable>(
-    db: &DatabaseConnection,
-    sql: &str,
-    column: &str,
-) -> Result<T, DbErr> {
+async fn query_value<T: TryGetable>(db: &DatabaseConnection, sql: &str, column: &str) -> Result<T, DbErr> {
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await?

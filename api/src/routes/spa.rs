@@ -9,7 +9,7 @@ use rust_embed::RustEmbed;
 use crate::error::{ApiError, is_machine_path};
 
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../frontend/dist"]
+#[folder = "../frontend/dist"]
 #[allow_missing = true]
 struct Assets;
 

@@ -107,10 +107,7 @@ mod tests {
 
     #[test]
     fn venue_and_year_appear_when_known() {
-        assert_eq!(
-            venue_year(Some("ICML"), Some(2017)).as_deref(),
-            Some("ICML 2017")
-        );
+        assert_eq!(venue_year(Some("ICML"), Some(2017)).as_deref(), Some("ICML 2017"));
         assert_eq!(venue_year(Some(" "), Some(2017)).as_deref(), Some("2017"));
         assert_eq!(venue_year(None, None), None);
     }
@@ -118,9 +115,6 @@ mod tests {
     #[test]
     fn only_web_urls_are_linked_and_by_host() {
         assert!(!is_web_url("javascript:alert(1)"));
-        assert_eq!(
-            host_of("https://openreview.net/forum?id=x"),
-            "openreview.net"
-        );
+        assert_eq!(host_of("https://openreview.net/forum?id=x"), "openreview.net");
     }
 }

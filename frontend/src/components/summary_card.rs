@@ -134,7 +134,7 @@ fn comments_label(count: i64) -> String {
 mod tests {
     use super::*;
 
-    fn summary(author: serde_json::Value) -> Summary {
+    fn summary(author: serde_json::Value) -> serde_json::Result<Summary> {
         let json = serde_json::json!({
             "id": "9",
             "paper": {
@@ -152,7 +152,7 @@ mod tests {
             "created_at": "2024-03-05T10:00:00Z", "updated_at": "2024-03-05T10:00:00Z",
             "license": "CC-BY-4.0"
         });
-        serde_json::from_value(json).expect("valid summary JSON")
+        serde_json::from_value(json)
     }
 
     async fn render(summary: Summary, show_paper: bool) -> String {
@@ -166,12 +166,9 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn card_names_paper_authors_and_writer() {
-        let html = render(
-            summary(serde_json::json!({"username": "ada", "display_name": "Ada L."})),
-            true,
-        )
-        .await;
+    async fn card_names_paper_authors_and_writer() -> serde_json::Result<()> {
+        let author = serde_json::json!({"username": "ada", "display_name": "Ada L."});
+        let html = render(summary(author)?, true).await;
         assert!(html.contains(r#"href="/paper/3""#), "{html}");
         assert!(html.contains("Kaiming He, Georgia Gkioxari, Piotr Dollár et al."));
         assert!(html.contains("ICCV 2017"));
@@ -179,17 +176,19 @@ mod tests {
         assert!(html.contains(r#"href="/summary/9""#));
         assert!(html.contains("5 Mar 2024"));
         assert!(html.contains("segmentation"));
+        Ok(())
     }
 
     #[tokio::test]
-    async fn anonymous_summaries_say_so() {
-        let html = render(summary(serde_json::Value::Null), true).await;
+    async fn anonymous_summaries_say_so() -> serde_json::Result<()> {
+        let html = render(summary(serde_json::Value::Null)?, true).await;
         assert!(html.contains("<strong>Anonymous</strong>"), "{html}");
+        Ok(())
     }
 
     #[tokio::test]
-    async fn body_html_is_inserted_as_markup_not_text() {
-        let html = render(summary(serde_json::Value::Null), false).await;
+    async fn body_html_is_inserted_as_markup_not_text() -> serde_json::Result<()> {
+        let html = render(summary(serde_json::Value::Null)?, false).await;
         assert!(
             html.contains("<math><msup><mi>x</mi><mn>2</mn></msup></math>"),
             "{html}"
@@ -198,5 +197,6 @@ mod tests {
             !html.contains("card-paper"),
             "paper header shown on its own page: {html}"
         );
+        Ok(())
     }
 }

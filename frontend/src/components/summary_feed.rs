@@ -150,32 +150,26 @@ pub fn summary_feed(props: &SummaryFeedProps) -> Html {
         let busy = matches!(feed.status, Status::Loading);
         Callback::from(move |()| {
             if !busy {
-                load(
-                    dispatcher.clone(),
-                    source.clone(),
-                    cursor.clone(),
-                    generation,
-                );
+                load(dispatcher.clone(), source.clone(), cursor.clone(), generation);
             }
         })
     };
 
     let loading = matches!(feed.status, Status::Loading);
-    let more_button = (feed.next_cursor.is_some() && !matches!(feed.status, Status::Failed(_)))
-        .then(|| {
-            // Stays in place (aria-disabled, not disabled) while loading so keyboard focus is kept.
-            let onclick = load_next.reform(|_: MouseEvent| ());
-            html! {
-                <button
-                    type="button"
-                    class="button load-more"
-                    aria-disabled={loading.then_some("true")}
-                    {onclick}
-                >
-                    { if loading { "Loading…" } else { "Load more" } }
-                </button>
-            }
-        });
+    let more_button = (feed.next_cursor.is_some() && !matches!(feed.status, Status::Failed(_))).then(|| {
+        // Stays in place (aria-disabled, not disabled) while loading so keyboard focus is kept.
+        let onclick = load_next.reform(|_: MouseEvent| ());
+        html! {
+            <button
+                type="button"
+                class="button load-more"
+                aria-disabled={loading.then_some("true")}
+                {onclick}
+            >
+                { if loading { "Loading…" } else { "Load more" } }
+            </button>
+        }
+    });
 
     html! {
         <div class="summary-feed">

@@ -20,10 +20,7 @@ pub struct PaperPageProps {
 
 #[function_component(PaperPage)]
 pub fn paper_page(props: &PaperPageProps) -> Html {
-    let (paper, retry) = use_fetch(
-        props.id.clone(),
-        |id| async move { api::get_paper(&id).await },
-    );
+    let (paper, retry) = use_fetch(props.id.clone(), |id| async move { api::get_paper(&id).await });
     use_document_title(match &paper {
         Fetch::Ready(paper) => Some(paper.title.clone()),
         Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),

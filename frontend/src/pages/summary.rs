@@ -19,10 +19,7 @@ pub struct SummaryPageProps {
 
 #[function_component(SummaryPage)]
 pub fn summary_page(props: &SummaryPageProps) -> Html {
-    let (summary, retry) = use_fetch(
-        props.id.clone(),
-        |id| async move { api::get_summary(&id).await },
-    );
+    let (summary, retry) = use_fetch(props.id.clone(), |id| async move { api::get_summary(&id).await });
     use_document_title(match &summary {
         Fetch::Ready(summary) => Some(format!("Summary of {}", summary.paper.title)),
         Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),

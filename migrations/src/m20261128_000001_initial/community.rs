@@ -241,11 +241,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .create_index(super::index(
             "idx_notifications_user_id_created_at_id",
             Notifications::Table,
-            [
-                Notifications::UserId,
-                Notifications::CreatedAt,
-                Notifications::Id,
-            ],
+            [Notifications::UserId, Notifications::CreatedAt, Notifications::Id],
         ))
         .await?;
 

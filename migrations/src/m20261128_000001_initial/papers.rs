@@ -114,11 +114,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         ))
         .await?;
     manager
-        .create_index(super::index(
-            "idx_papers_year",
-            Papers::Table,
-            [Papers::Year],
-        ))
+        .create_index(super::index("idx_papers_year", Papers::Table, [Papers::Year]))
         .await?;
     manager
         .create_index(super::index(

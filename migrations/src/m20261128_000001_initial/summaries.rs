@@ -115,7 +115,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         )
         .await?;
     // One summary per user per paper, soft-deleted ones included: writing again after a
-    // delete revives the row as a new revision, which keeps its history and its URL.
+    // delete has to revive the row (as a new revision) instead of inserting a second one.
     manager
         .create_index(super::unique_index(
             "uq_summaries_paper_id_author_id",
@@ -137,10 +137,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             "idx_summaries_created_at_id",
             vec![Summaries::CreatedAt, Summaries::Id],
         ),
-        (
-            "idx_summaries_score_id",
-            vec![Summaries::Score, Summaries::Id],
-        ),
+        ("idx_summaries_score_id", vec![Summaries::Score, Summaries::Id]),
         (
             "idx_summaries_paper_id_score_id",
             vec![Summaries::PaperId, Summaries::Score, Summaries::Id],
@@ -165,11 +162,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .table(SummaryTags::Table)
                 .col(big_integer(SummaryTags::SummaryId))
                 .col(text(SummaryTags::Tag))
-                .primary_key(
-                    Index::create()
-                        .col(SummaryTags::SummaryId)
-                        .col(SummaryTags::Tag),
-                )
+                .primary_key(Index::create().col(SummaryTags::SummaryId).col(SummaryTags::Tag))
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_summary_tags_summary_id")
@@ -259,11 +252,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .await?;
     // A reader's votes, for `my_vote` on listing pages and for user scores.
     manager
-        .create_index(super::index(
-            "idx_votes_user_id",
-            Votes::Table,
-            [Votes::UserId],
-        ))
+        .create_index(super::index("idx_votes_user_id", Votes::Table, [Votes::UserId]))
         .await?;
 
     manager
@@ -274,11 +263,7 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 // UTC day; one row per summary per day keeps `popular` over a period cheap.
                 .col(date(PageViews::Day))
                 .col(integer(PageViews::Views).default(0))
-                .primary_key(
-                    Index::create()
-                        .col(PageViews::SummaryId)
-                        .col(PageViews::Day),
-                )
+                .primary_key(Index::create().col(PageViews::SummaryId).col(PageViews::Day))
                 .foreign_key(
                     ForeignKey::create()
                         .name("fk_page_views_summary_id")

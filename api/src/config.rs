@@ -17,6 +17,33 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Tracing filter, e.g. `info` or `api=debug,info`.
     pub log: String,
+    /// Signs access tokens; generated into the data folder when not configured.
+    pub jwt_secret: Option<Secret>,
+    /// `smtp://user:pass@host:587`; without it mails are logged for the operator instead.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    /// `false` only for load tests and benchmarks (`SHORTSCIENCE_RATE_LIMITS=off`).
+    pub rate_limits: bool,
+}
+
+/// A configuration value that must never reach logs or error messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Config {
@@ -31,6 +58,12 @@ impl Config {
             lookup(name)
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| default.to_owned())
+        };
+        let secret = |name: &str| lookup(name).filter(|v| !v.trim().is_empty()).map(Secret);
+        let rate_limits = match get("SHORTSCIENCE_RATE_LIMITS", "on").as_str() {
+            "on" => true,
+            "off" => false,
+            other => anyhow::bail!("SHORTSCIENCE_RATE_LIMITS must be `on` or `off`, got {other:?}"),
         };
         let bind = get("SHORTSCIENCE_BIND", "127.0.0.1:8080");
         let bind = bind
@@ -47,6 +80,10 @@ impl Config {
                 .to_owned(),
             data_dir: PathBuf::from(get("SHORTSCIENCE_DATA_DIR", "./data")),
             log: get("SHORTSCIENCE_LOG", "info"),
+            jwt_secret: secret("SHORTSCIENCE_JWT_SECRET"),
+            smtp_url: secret("SHORTSCIENCE_SMTP_URL"),
+            mail_from: get("SHORTSCIENCE_MAIL_FROM", "ShortScience <noreply@localhost>"),
+            rate_limits,
         })
     }
 
@@ -64,6 +101,10 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("data_dir", &self.data_dir)
             .field("log", &self.log)
+            .field("jwt_secret", &self.jwt_secret)
+            .field("smtp_url", &self.smtp_url)
+            .field("mail_from", &self.mail_from)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }
@@ -89,6 +130,26 @@ mod tests {
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert!(config.jwt_secret.is_none() && config.smtp_url.is_none());
+        assert_eq!(config.mail_from, "ShortScience <noreply@localhost>");
+        assert!(config.rate_limits);
+    }
+
+    #[test]
+    fn secrets_never_reach_debug_output() {
+        let config = Config::from_lookup(|name| match name {
+            "SHORTSCIENCE_JWT_SECRET" => Some("jwt-hunter2".to_owned()),
+            "SHORTSCIENCE_SMTP_URL" => Some("smtp://me:mail-hunter2@mx:587".to_owned()),
+            "SHORTSCIENCE_RATE_LIMITS" => Some("off".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!config.rate_limits);
+        assert!(
+            Config::from_lookup(|n| (n == "SHORTSCIENCE_RATE_LIMITS").then(|| "maybe".to_owned())).is_err()
+        );
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The one API error type: every failure a handler can return, rendered as RFC 9457 problem+json.
 //! Causes are logged; clients never see internal error text.
 
-use std::collections::BTreeMap;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -10,10 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::Problem;
-use shared::problem::PROBLEM_CONTENT_TYPE;
-
-/// Per-field validation messages, as in the `errors` member of a 422 problem.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+use shared::problem::{FieldErrors, PROBLEM_CONTENT_TYPE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -23,6 +18,23 @@ pub enum ApiError {
     BadRequest(String),
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// No credentials, or credentials that are not (or no longer) valid.
+    #[error("unauthorized")]
+    Unauthorized { token_presented: bool },
+    /// A login with an unknown account or a wrong password: one answer for both.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("rate limited")]
+    RateLimited(crate::rate_limit::Limited),
+    /// Taken: `errors` names the field when a form field caused it.
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        errors: Option<FieldErrors>,
+        location: Option<String>,
+    },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -38,7 +50,7 @@ pub enum ApiError {
 impl ApiError {
     /// A 422 for one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Validation(BTreeMap::from([(field.to_owned(), vec![message.into()])]))
+        ApiError::Validation(FieldErrors::from([(field.to_owned(), vec![message.into()])]))
     }
 
     fn problem(&self) -> Problem {
@@ -46,6 +58,31 @@ impl ApiError {
         let (slug, title, detail, errors) = match self {
             ApiError::NotFound => ("not-found", "Not found", None, None),
             ApiError::BadRequest(detail) => ("bad-request", "Bad request", Some(detail.clone()), None),
+            ApiError::Unauthorized { .. } => (
+                "unauthorized",
+                "Unauthorized",
+                Some("Sign in, or send a valid `Authorization: Bearer` token.".to_owned()),
+                None,
+            ),
+            ApiError::InvalidCredentials => (
+                "invalid-credentials",
+                "Invalid credentials",
+                Some("The login or the password is wrong.".to_owned()),
+                None,
+            ),
+            ApiError::Forbidden(detail) => ("forbidden", "Forbidden", Some(detail.clone()), None),
+            ApiError::RateLimited(limited) => (
+                "rate-limited",
+                "Too many requests",
+                Some(format!(
+                    "Too many attempts; try again in {} seconds.",
+                    limited.retry_after.as_secs().max(1)
+                )),
+                None,
+            ),
+            ApiError::Conflict { detail, errors, .. } => {
+                ("conflict", "Conflict", Some(detail.clone()), errors.clone())
+            }
             ApiError::Validation(errors) => (
                 "validation",
                 "Validation failed",
@@ -94,6 +131,11 @@ impl ResponseError for ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -107,7 +149,39 @@ impl ResponseError for ApiError {
             // The alternate form prints the whole cause chain.
             tracing::error!(error = %format!("{:#}", AnyhowChain(self)), "request failed");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized { token_presented } => {
+                let challenge = if *token_presented {
+                    "Bearer realm=\"shortscience\", error=\"invalid_token\""
+                } else {
+                    "Bearer realm=\"shortscience\""
+                };
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            }
+            ApiError::InvalidCredentials => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"shortscience\""),
+                );
+            }
+            ApiError::RateLimited(limited) => {
+                for (name, value) in limited.headers() {
+                    headers.insert(name, value);
+                }
+            }
+            ApiError::Conflict {
+                location: Some(location),
+                ..
+            } => {
+                if let Ok(value) = HeaderValue::from_str(location) {
+                    headers.insert(header::LOCATION, value);
+                }
+            }
+            _ => {}
+        }
+        response
     }
 }
 

@@ -1,12 +1,15 @@
 //! The ShortScience service as a library: the binary in `main.rs` and the black-box tests both
 //! start it through [`startup::Application`].
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod metrics;
 pub mod middleware;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;

@@ -2,9 +2,11 @@
 
 use anyhow::Context;
 use api::config::Config;
+use api::db::credentials::LinkPurpose;
 use api::startup::{Application, openapi};
 use api::{db, demo};
 use clap::{Parser, Subcommand, ValueEnum};
+use shared::accounts::Role;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -49,22 +51,28 @@ enum Command {
 #[derive(Subcommand)]
 enum UserCommand {
     /// Give a user a role.
-    SetRole { name: String, role: Role },
+    SetRole { name: String, role: RoleArg },
+    /// Ban a user: they can still read, but every write gets 403.
+    Ban { name: String },
+    /// Lift a ban.
+    Unban { name: String },
+    /// Print a one-hour password-reset link for a user (for operators without SMTP).
+    ResetLink { name: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Role {
+enum RoleArg {
     User,
     Moderator,
     Admin,
 }
 
-impl Role {
-    fn as_str(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::User => Role::User,
+            RoleArg::Moderator => Role::Moderator,
+            RoleArg::Admin => Role::Admin,
         }
     }
 }
@@ -83,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
             if demo && demo::load(&db).await? {
                 tracing::info!("loaded the demo papers and summaries");
             }
-            let app = Application::with_database(config.clone(), db)?;
+            let app = Application::with_database(config.clone(), db).await?;
             tracing::info!(address = %app.address(), database = %config.database_label(), "serving ShortScience");
             app.run_until_stopped().await?;
         }
@@ -103,20 +111,49 @@ async fn main() -> anyhow::Result<()> {
             let db = connect(&config).await?;
             demo::generate(&db, count, seed.unwrap_or_else(rand::random)).await?;
         }
-        Command::User {
-            command: UserCommand::SetRole { name, role },
-        } => {
-            let db = connect(&config).await?;
-            if !db::users::set_role(&db, &name, role.as_str()).await? {
-                anyhow::bail!("no user named {name:?}");
-            }
-            tracing::info!(user = %name, role = role.as_str(), "role changed");
-        }
+        Command::User { command } => administer(&config, command).await?,
         Command::Openapi => {
             let json = openapi().to_pretty_json()?;
             #[allow(clippy::print_stdout, reason = "printing the document is this command's job")]
             {
                 println!("{json}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn administer(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let no_such_user = |name: &str| anyhow::anyhow!("no user named {name:?}");
+    match command {
+        UserCommand::SetRole { name, role } => {
+            let role = Role::from(role);
+            if !db::accounts::set_role(&db, &name, role).await? {
+                return Err(no_such_user(&name));
+            }
+            tracing::info!(user = %name, role = role.as_str(), "role changed");
+        }
+        UserCommand::Ban { name } => {
+            if !db::accounts::set_banned(&db, &name, true).await? {
+                return Err(no_such_user(&name));
+            }
+            tracing::info!(user = %name, "banned");
+        }
+        UserCommand::Unban { name } => {
+            if !db::accounts::set_banned(&db, &name, false).await? {
+                return Err(no_such_user(&name));
+            }
+            tracing::info!(user = %name, "ban lifted");
+        }
+        UserCommand::ResetLink { name } => {
+            let user = db::accounts::find_by_username(&db, &name)
+                .await?
+                .ok_or_else(|| no_such_user(&name))?;
+            let token = db::credentials::create_link(&db, user.id, LinkPurpose::PasswordReset).await?;
+            #[allow(clippy::print_stdout, reason = "printing the link is this command's job")]
+            {
+                println!("{}/reset-password?token={token}", config.public_url);
             }
         }
     }

@@ -11,9 +11,14 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Config;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::{MaybeAuthUser, password};
+use crate::config::{Config, Secret};
+use crate::db::summaries::Reader;
 use crate::error::{json_error, normalize_error_response, path_error, query_error};
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::routes::{self, ApiDoc};
 use crate::{db, middleware};
 
@@ -25,6 +30,21 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Config,
     pub metrics: Metrics,
+    pub jwt: JwtKeys,
+    pub mailer: Mailer,
+    pub limits: RateLimits,
+    /// Verified against when a login names no account, so both failures take the same time.
+    pub decoy_hash: String,
+}
+
+impl AppState {
+    /// Who is reading, for summary queries.
+    pub fn reader<'a>(&'a self, user: &'a MaybeAuthUser) -> Reader<'a> {
+        Reader {
+            user: user.0.as_ref(),
+            public_url: &self.config.public_url,
+        }
+    }
 }
 
 /// A bound, not yet running server.
@@ -38,14 +58,28 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        Application::with_database(config, db)
+        Application::with_database(config, db).await
     }
 
     /// Binds the service over an already migrated database. Port 0 picks a free port.
-    pub fn with_database(config: Config, db: DatabaseConnection) -> anyhow::Result<Application> {
+    pub async fn with_database(config: Config, db: DatabaseConnection) -> anyhow::Result<Application> {
+        let limits = RateLimits::new(config.rate_limits, None);
+        Application::with_limits(config, db, limits).await
+    }
+
+    /// As [`Application::with_database`], with explicit rate limits (tests shorten their windows).
+    pub async fn with_limits(
+        config: Config,
+        db: DatabaseConnection,
+        limits: RateLimits,
+    ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let address = listener.local_addr()?;
         let state = web::Data::new(AppState {
+            jwt: JwtKeys::from_config(&config)?,
+            mailer: Mailer::new(config.smtp_url.as_ref().map(Secret::expose), &config.mail_from)?,
+            decoy_hash: password::decoy().await?,
+            limits,
             db,
             config,
             metrics: Metrics::new()?,

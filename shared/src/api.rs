@@ -80,13 +80,9 @@ impl Visibility {
     }
 
     pub fn parse(name: &str) -> Option<Visibility> {
-        [
-            Visibility::Public,
-            Visibility::Unlisted,
-            Visibility::Private,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == name)
+        [Visibility::Public, Visibility::Unlisted, Visibility::Private]
+            .into_iter()
+            .find(|v| v.as_str() == name)
     }
 }
 

@@ -313,10 +313,7 @@ impl Doi {
         }
         // Links often encode the slash and brackets of the suffix (`10.1000%2Fxyz`).
         let doi = path.strip_prefix('/').and_then(percent_decode);
-        Some(
-            doi.ok_or(IdError::Doi)
-                .and_then(|doi| Self::parse_exact(&doi)),
-        )
+        Some(doi.ok_or(IdError::Doi).and_then(|doi| Self::parse_exact(&doi)))
     }
 
     fn parse_exact(s: &str) -> Result<Self, IdError> {
@@ -412,9 +409,7 @@ impl DblpKey {
     fn parse_exact(s: &str) -> Result<Self, IdError> {
         check_len(s, Self::MAX_LEN)?;
         let mut segments = s.split('/');
-        let kind_ok = segments
-            .next()
-            .is_some_and(|kind| Self::KINDS.contains(&kind));
+        let kind_ok = segments.next().is_some_and(|kind| Self::KINDS.contains(&kind));
         let (count, all_ok) = segments.fold((0, true), |(count, ok), segment| {
             (count + 1, ok && is_dblp_segment(segment))
         });
@@ -457,9 +452,7 @@ impl LegacyKey {
     fn parse_exact(s: &str) -> Result<Self, IdError> {
         check_len(s, Self::MAX_LEN)?;
         // `?` and `#` would break the legacy `/paper?bibtexKey=` redirect URLs built from keys.
-        let well_formed = s
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#');
+        let well_formed = s.bytes().all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#');
         if !well_formed {
             return Err(IdError::PaperKey);
         }
@@ -630,11 +623,7 @@ impl utoipa::ToSchema for PaperKey {}
 
 fn non_empty(input: &str) -> Result<&str, IdError> {
     let s = input.trim();
-    if s.is_empty() {
-        Err(IdError::Empty)
-    } else {
-        Ok(s)
-    }
+    if s.is_empty() { Err(IdError::Empty) } else { Ok(s) }
 }
 
 fn check_len(s: &str, max: usize) -> Result<(), IdError> {
@@ -689,9 +678,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn hex_value(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -763,39 +750,19 @@ mod tests {
         ("2312.99999", "2312.99999", None, "2312.99999"),
         ("9912.12345v2", "9912.12345", Some(2), "9912.12345v2"),
         ("hep-th/9711200", "hep-th/9711200", None, "hep-th/9711200"),
-        (
-            "hep-th/9901001v1",
-            "hep-th/9901001",
-            Some(1),
-            "hep-th/9901001v1",
-        ),
+        ("hep-th/9901001v1", "hep-th/9901001", Some(1), "hep-th/9901001v1"),
         ("hep-th/9108001", "hep-th/9108001", None, "hep-th/9108001"),
         ("math.GT/0309136", "math/0309136", None, "math/0309136"),
-        (
-            "math.CA/0611800v2",
-            "math/0611800",
-            Some(2),
-            "math/0611800v2",
-        ),
+        ("math.CA/0611800v2", "math/0611800", Some(2), "math/0611800v2"),
         ("cs/0112017", "cs/0112017", None, "cs/0112017"),
-        (
-            "cond-mat/0011092",
-            "cond-mat/0011092",
-            None,
-            "cond-mat/0011092",
-        ),
+        ("cond-mat/0011092", "cond-mat/0011092", None, "cond-mat/0011092"),
         (
             "solv-int/9701001v10",
             "solv-int/9701001",
             Some(10),
             "solv-int/9701001v10",
         ),
-        (
-            "quant-ph/0703999",
-            "quant-ph/0703999",
-            None,
-            "quant-ph/0703999",
-        ),
+        ("quant-ph/0703999", "quant-ph/0703999", None, "quant-ph/0703999"),
     ];
 
     #[test]
@@ -883,10 +850,7 @@ mod tests {
             ("https://arxiv.org/pdf/1703.06870v2.pdf", "1703.06870v2"),
             ("http://export.arxiv.org/pdf/1703.06870.pdf/", "1703.06870"),
             ("https://arxiv.org/abs/hep-th/9711200", "hep-th/9711200"),
-            (
-                "https://arxiv.org/pdf/math.GT/0309136v1.pdf",
-                "math/0309136v1",
-            ),
+            ("https://arxiv.org/pdf/math.GT/0309136v1.pdf", "math/0309136v1"),
             ("https://arxiv.org/abs/1703.06870?context=cs", "1703.06870"),
             ("https://arxiv.org/abs/1703.06870#S2", "1703.06870"),
         ];
@@ -907,10 +871,7 @@ mod tests {
             ("https://arxiv.org/abs/1703.06870.pdf", IdError::ArxivId), // `.pdf` only on /pdf/
             ("https://arxiv.org/list/cs.LG/recent", IdError::ArxivId),
             ("https://example.org/abs/1703.06870", IdError::ArxivId),
-            (
-                "https://arxiv.org.evil.com/abs/1703.06870",
-                IdError::ArxivId,
-            ),
+            ("https://arxiv.org.evil.com/abs/1703.06870", IdError::ArxivId),
             ("ftp://arxiv.org/abs/1703.06870", IdError::ArxivId),
             ("doi:10.48550/arXiv.1703.06870", IdError::ArxivId),
             ("1703.06870 extra", IdError::ArxivId),
@@ -976,14 +937,8 @@ mod tests {
         let cases = [
             ("doi:10.1109/ICCV.2017.322", "10.1109/iccv.2017.322"),
             ("DOI: 10.1109/iccv.2017.322", "10.1109/iccv.2017.322"),
-            (
-                "https://doi.org/10.1109/ICCV.2017.322",
-                "10.1109/iccv.2017.322",
-            ),
-            (
-                "http://dx.doi.org/10.1109/iccv.2017.322",
-                "10.1109/iccv.2017.322",
-            ),
+            ("https://doi.org/10.1109/ICCV.2017.322", "10.1109/iccv.2017.322"),
+            ("http://dx.doi.org/10.1109/iccv.2017.322", "10.1109/iccv.2017.322"),
             (
                 "https://dx.doi.org/10.1109/iccv.2017.322",
                 "10.1109/iccv.2017.322",
@@ -1113,10 +1068,7 @@ mod tests {
             ("https://dblp.org/rec/conf/icml", IdError::DblpKey),
             ("https://dblp.org/rec/", IdError::DblpKey),
             ("https://dblp.org/rec/foo/icml/FinnAL17", IdError::DblpKey),
-            (
-                "https://example.org/rec/conf/icml/FinnAL17",
-                IdError::DblpKey,
-            ),
+            ("https://example.org/rec/conf/icml/FinnAL17", IdError::DblpKey),
         ];
         for (input, expected) in cases {
             assert_eq!(DblpKey::parse_loose(input), Err(expected), "{input:?}");
@@ -1159,24 +1111,12 @@ mod tests {
                 Kind::Doi,
                 "doi:10.1109/iccv.2017.322",
             ),
-            (
-                "dblp:conf/icml/FinnAL17",
-                Kind::Dblp,
-                "dblp:conf/icml/FinnAL17",
-            ),
-            (
-                "DBLP:conf/icml/FinnAL17",
-                Kind::Dblp,
-                "dblp:conf/icml/FinnAL17",
-            ),
+            ("dblp:conf/icml/FinnAL17", Kind::Dblp, "dblp:conf/icml/FinnAL17"),
+            ("DBLP:conf/icml/FinnAL17", Kind::Dblp, "dblp:conf/icml/FinnAL17"),
             ("1703.06870", Kind::Arxiv, "arxiv:1703.06870"),
             ("1703.06870v2", Kind::Arxiv, "arxiv:1703.06870"),
             ("cs/0112017", Kind::Arxiv, "arxiv:cs/0112017"),
-            (
-                "10.1109/ICCV.2017.322",
-                Kind::Doi,
-                "doi:10.1109/iccv.2017.322",
-            ),
+            ("10.1109/ICCV.2017.322", Kind::Doi, "doi:10.1109/iccv.2017.322"),
             (" arxiv:1703.06870 ", Kind::Arxiv, "arxiv:1703.06870"),
             // The original site's keys stay as they were, even when they look like DBLP keys.
             (
@@ -1253,11 +1193,7 @@ mod tests {
                 Kind::Arxiv,
                 "arxiv:cs/0112017",
             ),
-            (
-                "10.1109/ICCV.2017.322",
-                Kind::Doi,
-                "doi:10.1109/iccv.2017.322",
-            ),
+            ("10.1109/ICCV.2017.322", Kind::Doi, "doi:10.1109/iccv.2017.322"),
             (
                 "doi:10.1109/ICCV.2017.322",
                 Kind::Doi,
@@ -1268,11 +1204,7 @@ mod tests {
                 Kind::Doi,
                 "doi:10.1109/iccv.2017.322",
             ),
-            (
-                "http://dx.doi.org/10.1000%2Fxyz",
-                Kind::Doi,
-                "doi:10.1000/xyz",
-            ),
+            ("http://dx.doi.org/10.1000%2Fxyz", Kind::Doi, "doi:10.1000/xyz"),
             // DataCite's arXiv DOIs are DOIs: the user gave a DOI, so it is resolved as one.
             (
                 "10.48550/arXiv.1703.06870",
@@ -1286,11 +1218,7 @@ mod tests {
                 "dblp:journals/corr/LinDGHHB16",
             ),
             ("conf/icml/FinnAL17", Kind::Dblp, "dblp:conf/icml/FinnAL17"),
-            (
-                "DBLP:conf/icml/FinnAL17",
-                Kind::Dblp,
-                "dblp:conf/icml/FinnAL17",
-            ),
+            ("DBLP:conf/icml/FinnAL17", Kind::Dblp, "dblp:conf/icml/FinnAL17"),
             (
                 "https://dblp.org/rec/conf/icml/FinnAL17.html",
                 Kind::Dblp,
@@ -1328,10 +1256,7 @@ mod tests {
     #[test]
     fn paper_key_from_arxiv_id_drops_version() {
         let id = ArxivId::parse("1703.06870v3").unwrap();
-        assert_eq!(
-            PaperKey::from(id),
-            PaperKey::parse("arxiv:1703.06870").unwrap()
-        );
+        assert_eq!(PaperKey::from(id), PaperKey::parse("arxiv:1703.06870").unwrap());
     }
 
     // ---- serde, Display, FromStr -------------------------------------------------------------
@@ -1347,14 +1272,8 @@ mod tests {
     #[test]
     fn serde_round_trips_as_plain_strings() {
         round_trip(&Username::parse("Alice").unwrap(), r#""alice""#);
-        round_trip(
-            &ArxivId::parse("1703.06870v3").unwrap(),
-            r#""1703.06870v3""#,
-        );
-        round_trip(
-            &ArxivId::parse("hep-th/9711200").unwrap(),
-            r#""hep-th/9711200""#,
-        );
+        round_trip(&ArxivId::parse("1703.06870v3").unwrap(), r#""1703.06870v3""#);
+        round_trip(&ArxivId::parse("hep-th/9711200").unwrap(), r#""hep-th/9711200""#);
         round_trip(
             &Doi::parse("10.1109/ICCV.2017.322").unwrap(),
             r#""10.1109/iccv.2017.322""#,
@@ -1384,27 +1303,15 @@ mod tests {
     #[test]
     fn deserialize_rejects_invalid_with_the_user_facing_message() {
         let err = serde_json::from_str::<Username>(r#""a b""#).unwrap_err();
-        assert!(
-            err.to_string().contains(&IdError::Username.to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&IdError::Username.to_string()), "{err}");
         let err = serde_json::from_str::<ArxivId>(r#""1713.00001""#).unwrap_err();
-        assert!(
-            err.to_string().contains(&IdError::ArxivId.to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&IdError::ArxivId.to_string()), "{err}");
         let err = serde_json::from_str::<Doi>(r#""10.abc/x""#).unwrap_err();
         assert!(err.to_string().contains(&IdError::Doi.to_string()), "{err}");
         let err = serde_json::from_str::<DblpKey>(r#""conf/icml""#).unwrap_err();
-        assert!(
-            err.to_string().contains(&IdError::DblpKey.to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&IdError::DblpKey.to_string()), "{err}");
         let err = serde_json::from_str::<PaperKey>(r#""has space""#).unwrap_err();
-        assert!(
-            err.to_string().contains(&IdError::PaperKey.to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&IdError::PaperKey.to_string()), "{err}");
         assert!(serde_json::from_str::<PaperKey>(r#""""#).is_err());
         assert!(serde_json::from_str::<Username>("42").is_err());
         assert!(serde_json::from_str::<ArxivId>("null").is_err());
@@ -1413,16 +1320,10 @@ mod tests {
     #[test]
     fn from_str_matches_parse() {
         assert_eq!("Alice".parse::<Username>(), Username::parse("Alice"));
-        assert_eq!(
-            "1703.06870v3".parse::<ArxivId>(),
-            ArxivId::parse("1703.06870v3")
-        );
+        assert_eq!("1703.06870v3".parse::<ArxivId>(), ArxivId::parse("1703.06870v3"));
         assert_eq!("10.1/X".parse::<Doi>(), Doi::parse("10.1/X"));
         assert_eq!("conf/a/B".parse::<DblpKey>(), DblpKey::parse("conf/a/B"));
-        assert_eq!(
-            "doi:10.1/X".parse::<PaperKey>(),
-            PaperKey::parse("doi:10.1/X")
-        );
+        assert_eq!("doi:10.1/X".parse::<PaperKey>(), PaperKey::parse("doi:10.1/X"));
         assert_eq!("a b".parse::<PaperKey>(), Err(IdError::PaperKey));
     }
 

@@ -1,6 +1,7 @@
 //! Types and rules shared by the ShortScience server and its browser app: every API request and
 //! response body, the problem+json error body, validated field formats and the Markdown renderer.
 
+pub mod accounts;
 pub mod api;
 pub mod ids;
 pub mod markdown;

@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Per-field validation messages, as in the `errors` member of a 422 problem.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
 /// Media type of [`Problem`] bodies.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
@@ -30,5 +33,5 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Per-field validation messages (422 only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<BTreeMap<String, Vec<String>>>,
+    pub errors: Option<FieldErrors>,
 }

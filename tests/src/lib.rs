@@ -1,17 +1,39 @@
 //! Test harness: starts the real service on port 0 over a fresh SQLite file or a fresh
-//! PostgreSQL database and talks to it over HTTP.
+//! PostgreSQL database and talks to it over HTTP. Mail goes to a local SMTP sink.
+
+pub mod smtp_sink;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use api::config::Config;
+use api::rate_limit::RateLimits;
 use api::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use shared::accounts::AuthResponse;
+
+use crate::smtp_sink::SmtpSink;
+
+/// The signing secret of test apps, so tests can forge tokens the way an attacker holding
+/// the key would (and prove the server's checks beyond the signature).
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// A password that passes the rules.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The database engines every test runs on.
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// How to start a test app.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Rate limits with every window shortened to this; `None` turns limits off.
+    pub rate_limit_window: Option<Duration>,
 }
 
 /// A running service and a client for it.
@@ -21,11 +43,25 @@ pub struct TestApp {
     /// The service's own database, for setting up states the API cannot create (yet).
     pub db: DatabaseConnection,
     pub data_dir: PathBuf,
+    pub mail: SmtpSink,
+}
+
+/// A signed-up user and their session.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub username: String,
+    pub email: String,
+    pub access_token: String,
+    pub refresh_token: String,
 }
 
 impl TestApp {
     /// Starts the service on a fresh database of the given engine.
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         let name = format!("sstest_{}", uuid::Uuid::new_v4().simple());
         let data_dir = std::env::temp_dir().join(&name);
         std::fs::create_dir_all(&data_dir).expect("creating the test data folder");
@@ -33,16 +69,24 @@ impl TestApp {
             Backend::Sqlite => format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
             Backend::Postgres => fresh_postgres_database(&name).await,
         };
+        let mail = SmtpSink::start().await;
+        let smtp_url = mail.url();
         let config = Config::from_lookup(|var| match var {
             "SHORTSCIENCE_DATABASE_URL" => Some(database_url.clone()),
             "SHORTSCIENCE_BIND" => Some("127.0.0.1:0".to_owned()),
             "SHORTSCIENCE_DATA_DIR" => Some(data_dir.display().to_string()),
+            "SHORTSCIENCE_JWT_SECRET" => Some(TEST_JWT_SECRET.to_owned()),
+            "SHORTSCIENCE_SMTP_URL" => Some(smtp_url.clone()),
+            "SHORTSCIENCE_PUBLIC_URL" => Some("http://shortscience.test".to_owned()),
             _ => None,
         })
         .expect("test configuration");
         let db = api::db::connect(&config.database_url).await.expect("connecting");
         api::db::migrate(&db).await.expect("migrating");
-        let app = Application::with_database(config, db.clone()).expect("starting the service");
+        let limits = RateLimits::new(options.rate_limit_window.is_some(), options.rate_limit_window);
+        let app = Application::with_limits(config, db.clone(), limits)
+            .await
+            .expect("starting the service");
         let address = format!("http://{}", app.address());
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
@@ -54,6 +98,7 @@ impl TestApp {
             client,
             db,
             data_dir,
+            mail,
         }
     }
 
@@ -81,6 +126,47 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.expect("JSON body")
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, None, Some(body)).await
+    }
+
+    /// Signs up `username` with [`PASSWORD`] and returns the session.
+    pub async fn register(&self, username: &str) -> TestUser {
+        let email = format!("{username}@example.org");
+        let response = self
+            .post(
+                "/api/v1/auth/register",
+                json!({"username": username, "email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "registering {username}");
+        let auth: AuthResponse = response.json().await.expect("auth response");
+        TestUser {
+            username: username.to_owned(),
+            email,
+            access_token: auth.access_token,
+            refresh_token: auth.refresh_token.expect("a refresh token in the body"),
+        }
     }
 }
 

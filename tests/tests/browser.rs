@@ -30,7 +30,11 @@ fn rendered_dom(url: &str) -> String {
         .output()
         .unwrap_or_else(|e| panic!("starting {} (apt-get install chromium): {e}", chromium()));
     let _ = std::fs::remove_dir_all(profile);
-    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("DOM is UTF-8")
 }
 
@@ -38,8 +42,16 @@ fn rendered_dom(url: &str) -> String {
 async fn the_home_page_shows_summaries_with_mathml() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let url = app.url("/");
-    let dom = tokio::task::spawn_blocking(move || rendered_dom(&url)).await.unwrap();
-    assert!(dom.contains("Denoising Diffusion Probabilistic Models"), "a demo paper title is shown:\n{dom}");
-    assert!(dom.contains("<math"), "summary math is MathML in the page:\n{dom}");
+    let dom = tokio::task::spawn_blocking(move || rendered_dom(&url))
+        .await
+        .unwrap();
+    assert!(
+        dom.contains("Denoising Diffusion Probabilistic Models"),
+        "a demo paper title is shown:\n{dom}"
+    );
+    assert!(
+        dom.contains("<math"),
+        "summary math is MathML in the page:\n{dom}"
+    );
     assert!(dom.contains("Mira Okafor"), "summary authors are shown");
 }

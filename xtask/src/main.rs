@@ -149,6 +149,9 @@ fn locked_wasm_bindgen() -> anyhow::Result<String> {
     bail!("wasm-bindgen is not in Cargo.lock")
 }
 
+/// The binaryen release whose wasm-opt reads rustc 1.95's output.
+const BINARYEN: &str = "binaryen@132";
+
 fn setup() -> anyhow::Result<()> {
     let targets = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -174,6 +177,28 @@ fn setup() -> anyhow::Result<()> {
         // Not `--locked`: the CLI's own lock file names a crate release missing from the registry.
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
     }
+    let root = workspace_root()?;
+    if !wasm_opt(&root).exists() {
+        let prefix = target_dir(&root).join("tools");
+        std::fs::create_dir_all(&prefix)?;
+        let installed = Command::new("npm")
+            .args([
+                "install",
+                "--no-save",
+                "--no-package-lock",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .arg(BINARYEN)
+            .status();
+        if !installed.is_ok_and(|s| s.success()) {
+            eprintln!(
+                "warning: could not install {BINARYEN} with npm; the SPA is built without wasm-opt (larger)"
+            );
+        }
+    }
     Ok(())
 }
 
@@ -198,7 +223,7 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&dist)
         .arg(&wasm))?;
-    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    let wasm_opt = wasm_opt(root);
     if wasm_opt.exists() {
         let out = dist.join("frontend_bg.wasm");
         run(Command::new(&wasm_opt)
@@ -215,6 +240,12 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         std::fs::copy(entry.path(), dist.join(entry.file_name()))?;
     }
     Ok(())
+}
+
+/// Where `setup` puts binaryen's wasm-opt (from the npm registry: Debian's is too old to read
+/// what rustc emits).
+fn wasm_opt(root: &Path) -> PathBuf {
+    target_dir(root).join("tools/node_modules/.bin/wasm-opt")
 }
 
 fn target_dir(root: &Path) -> PathBuf {

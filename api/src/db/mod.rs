@@ -1,11 +1,13 @@
 //! Database access: connecting (SQLite or PostgreSQL), migrating, and the queries behind each
 //! resource. The only place that builds SQL.
 
+pub mod accounts;
+pub mod comments;
+pub mod credentials;
 pub mod entity;
 pub mod pagination;
 pub mod papers;
 pub mod summaries;
-pub mod users;
 
 use std::path::Path;
 use std::time::Duration;
@@ -48,6 +50,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// Brings the schema up to date.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("running migrations")
+}
+
+/// Whether a write failed on a unique constraint (a duplicate).
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// The path of a file-backed SQLite URL, if this is one.

@@ -8,20 +8,43 @@ use sea_orm::{
 };
 use shared::api::{Page, Summary, SummarySort, UserRef, Visibility};
 
-use super::entity::{papers, summaries, summary_tags, users};
+use super::entity::{papers, summaries, summary_tags, users, votes};
 use super::pagination::{Cursor, PageRequest, finish_page};
-use crate::domain::summaries::{Access, readable};
+use crate::auth::AuthUser;
+use crate::domain::summaries::{Access, ReaderRights, author_visible, readable};
 use crate::error::ApiError;
 
 /// Which summaries a list shows.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SummaryFilter {
     pub paper_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// With `author_id`: list their anonymous summaries too (only for that author's own view,
+    /// since listing them under a name would give the author away).
+    pub include_anonymous: bool,
+}
+
+/// Who is reading, for what they may see (anonymous authors, their votes, share links).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub user: Option<&'a AuthUser>,
+    /// Base of share links.
+    pub public_url: &'a str,
+}
+
+impl Reader<'_> {
+    fn rights(&self, summary: &summaries::Model) -> ReaderRights {
+        ReaderRights {
+            is_author: self.user.is_some_and(|u| u.id == summary.author_id),
+            is_moderator: self.user.is_some_and(AuthUser::is_moderator),
+        }
+    }
 }
 
 /// One page of listed summaries: public, not deleted, not hidden.
 pub async fn list(
     db: &DatabaseConnection,
+    reader: Reader<'_>,
     filter: SummaryFilter,
     sort: SummarySort,
     limit: Option<u64>,
@@ -38,6 +61,12 @@ pub async fn list(
         .filter(summaries::Column::HiddenAt.is_null());
     if let Some(paper_id) = filter.paper_id {
         select = select.filter(summaries::Column::PaperId.eq(paper_id));
+    }
+    if let Some(author_id) = filter.author_id {
+        select = select.filter(summaries::Column::AuthorId.eq(author_id));
+        if !filter.include_anonymous {
+            select = select.filter(summaries::Column::Anonymous.eq(false));
+        }
     }
     let (sort_column, key_of): (summaries::Column, fn(&summaries::Model) -> i64) = match sort {
         SummarySort::New => (summaries::Column::CreatedAt, |s| s.created_at.timestamp_micros()),
@@ -67,13 +96,18 @@ pub async fn list(
         id: s.id,
     });
     Ok(Page {
-        items: hydrate(db, rows).await?,
+        items: hydrate(db, reader, rows).await?,
         next_cursor,
     })
 }
 
 /// One summary as the caller may see it; 404 when it does not exist or may not be seen.
-pub async fn get(db: &DatabaseConnection, id: i64, share_token: Option<&str>) -> Result<Summary, ApiError> {
+pub async fn get(
+    db: &DatabaseConnection,
+    reader: Reader<'_>,
+    id: i64,
+    share_token: Option<&str>,
+) -> Result<Summary, ApiError> {
     let summary = summaries::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -84,14 +118,37 @@ pub async fn get(db: &DatabaseConnection, id: i64, share_token: Option<&str>) ->
         hidden: summary.hidden_at.is_some(),
         share_token: summary.share_token.as_deref(),
     };
-    if !readable(&access, share_token) {
+    if !readable(&access, reader.rights(&summary), share_token) {
         return Err(ApiError::NotFound);
     }
-    hydrate(db, vec![summary]).await?.pop().ok_or(ApiError::NotFound)
+    hydrate(db, reader, vec![summary])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Everything a user wrote and has not deleted, newest first (for their export).
+pub async fn all_by_author(
+    db: &DatabaseConnection,
+    reader: Reader<'_>,
+    author_id: i64,
+) -> Result<Vec<Summary>, ApiError> {
+    let rows = summaries::Entity::find()
+        .filter(summaries::Column::AuthorId.eq(author_id))
+        .filter(summaries::Column::DeletedAt.is_null())
+        .order_by_desc(summaries::Column::CreatedAt)
+        .order_by_desc(summaries::Column::Id)
+        .all(db)
+        .await?;
+    hydrate(db, reader, rows).await
 }
 
 /// Builds the JSON shape of each summary, loading papers, authors and tags in one query each.
-async fn hydrate(db: &DatabaseConnection, rows: Vec<summaries::Model>) -> Result<Vec<Summary>, ApiError> {
+async fn hydrate(
+    db: &DatabaseConnection,
+    reader: Reader<'_>,
+    rows: Vec<summaries::Model>,
+) -> Result<Vec<Summary>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -121,6 +178,17 @@ async fn hydrate(db: &DatabaseConnection, rows: Vec<summaries::Model>) -> Result
             .map(|u| (u.id, u))
             .collect()
     };
+    let my_votes: HashMap<i64, i16> = match reader.user {
+        Some(user) => votes::Entity::find()
+            .filter(votes::Column::UserId.eq(user.id))
+            .filter(votes::Column::SummaryId.is_in(summary_ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|v| (v.summary_id, v.value))
+            .collect(),
+        None => HashMap::new(),
+    };
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     for tag in summary_tags::Entity::find()
         .filter(summary_tags::Column::SummaryId.is_in(summary_ids))
@@ -140,30 +208,38 @@ async fn hydrate(db: &DatabaseConnection, rows: Vec<summaries::Model>) -> Result
                     s.paper_id
                 ))
             })?;
-            let author = if s.anonymous {
-                None
-            } else {
+            let rights = reader.rights(&s);
+            let author = if author_visible(s.anonymous, rights) {
                 authors.get(&s.author_id).map(|u| UserRef {
                     username: u.username.clone(),
                     display_name: u.display_name.clone(),
                 })
+            } else {
+                None
+            };
+            let visibility = Visibility::parse(&s.visibility).unwrap_or(Visibility::Private);
+            let share_url = match (&s.share_token, visibility, rights.is_author) {
+                (Some(token), Visibility::Unlisted, true) => {
+                    Some(format!("{}/summary/{}?share={token}", reader.public_url, s.id))
+                }
+                _ => None,
             };
             Ok(Summary {
                 id: s.id.to_string(),
                 paper: super::papers::to_paper_ref(paper),
                 author,
                 anonymous: s.anonymous,
-                visibility: Visibility::parse(&s.visibility).unwrap_or(Visibility::Private),
+                visibility,
                 tags: tags.remove(&s.id).unwrap_or_default(),
                 score: i64::from(s.score),
                 upvotes: i64::from(s.upvotes),
                 downvotes: i64::from(s.downvotes),
-                my_vote: None,
+                my_vote: reader.user.map(|_| my_votes.get(&s.id).map_or(0, |v| *v as i8)),
                 comment_count: i64::from(s.comment_count),
                 revision: s.revision,
                 created_at: s.created_at,
                 updated_at: s.updated_at,
-                share_url: None,
+                share_url,
                 license: s.license,
                 body_markdown: s.body_markdown,
                 body_html: s.body_html,

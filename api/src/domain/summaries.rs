@@ -1,4 +1,4 @@
-//! Who may read a summary.
+//! Who may read a summary, and who sees its author.
 
 use shared::api::Visibility;
 
@@ -11,10 +11,23 @@ pub struct Access<'a> {
     pub share_token: Option<&'a str>,
 }
 
-/// Whether a reader without special rights may read the summary: public ones always, unlisted
-/// ones with the right share token, private, deleted and hidden ones never.
-pub fn readable(summary: &Access<'_>, presented_token: Option<&str>) -> bool {
-    if summary.deleted || summary.hidden {
+/// How the reader relates to the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReaderRights {
+    pub is_author: bool,
+    pub is_moderator: bool,
+}
+
+/// Whether the reader may read the summary: public ones always, unlisted ones with the right
+/// share token, and anything not deleted by its author or a moderator.
+pub fn readable(summary: &Access<'_>, reader: ReaderRights, presented_token: Option<&str>) -> bool {
+    if summary.deleted {
+        return false;
+    }
+    if reader.is_author || reader.is_moderator {
+        return true;
+    }
+    if summary.hidden {
         return false;
     }
     match summary.visibility {
@@ -27,6 +40,11 @@ pub fn readable(summary: &Access<'_>, presented_token: Option<&str>) -> bool {
     }
 }
 
+/// Anonymous summaries show their author only to that author and to moderators.
+pub fn author_visible(anonymous: bool, reader: ReaderRights) -> bool {
+    !anonymous || reader.is_author || reader.is_moderator
+}
+
 /// Compares secrets without leaking where they first differ through timing.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -35,6 +53,19 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const STRANGER: ReaderRights = ReaderRights {
+        is_author: false,
+        is_moderator: false,
+    };
+    const AUTHOR: ReaderRights = ReaderRights {
+        is_author: true,
+        is_moderator: false,
+    };
+    const MODERATOR: ReaderRights = ReaderRights {
+        is_author: false,
+        is_moderator: true,
+    };
 
     fn access(visibility: Visibility) -> Access<'static> {
         Access {
@@ -47,33 +78,49 @@ mod tests {
 
     #[test]
     fn public_summaries_are_readable_by_anyone() {
-        assert!(readable(&access(Visibility::Public), None));
+        assert!(readable(&access(Visibility::Public), STRANGER, None));
     }
 
     #[test]
     fn unlisted_summaries_need_the_share_token() {
         let unlisted = access(Visibility::Unlisted);
-        assert!(readable(&unlisted, Some("s3cret-token")));
-        assert!(!readable(&unlisted, Some("s3cret-tokem")));
-        assert!(!readable(&unlisted, None));
+        assert!(readable(&unlisted, STRANGER, Some("s3cret-token")));
+        assert!(!readable(&unlisted, STRANGER, Some("s3cret-tokem")));
+        assert!(!readable(&unlisted, STRANGER, None));
+        assert!(readable(&unlisted, AUTHOR, None));
     }
 
     #[test]
-    fn private_deleted_and_hidden_summaries_are_not_readable() {
-        assert!(!readable(&access(Visibility::Private), Some("s3cret-token")));
-        assert!(!readable(
-            &Access {
-                deleted: true,
-                ..access(Visibility::Public)
-            },
-            None
-        ));
-        assert!(!readable(
-            &Access {
+    fn private_and_hidden_summaries_are_for_their_author_and_moderators() {
+        for summary in [
+            access(Visibility::Private),
+            Access {
                 hidden: true,
                 ..access(Visibility::Public)
             },
-            None
-        ));
+        ] {
+            assert!(!readable(&summary, STRANGER, Some("s3cret-token")));
+            assert!(readable(&summary, AUTHOR, None));
+            assert!(readable(&summary, MODERATOR, None));
+        }
+    }
+
+    #[test]
+    fn deleted_summaries_are_gone_for_everyone() {
+        let deleted = Access {
+            deleted: true,
+            ..access(Visibility::Public)
+        };
+        for reader in [STRANGER, AUTHOR, MODERATOR] {
+            assert!(!readable(&deleted, reader, None));
+        }
+    }
+
+    #[test]
+    fn anonymous_authors_are_shown_only_to_themselves_and_moderators() {
+        assert!(author_visible(false, STRANGER));
+        assert!(!author_visible(true, STRANGER));
+        assert!(author_visible(true, AUTHOR));
+        assert!(author_visible(true, MODERATOR));
     }
 }

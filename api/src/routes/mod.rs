@@ -1,10 +1,13 @@
 //! HTTP routes, one module per resource. Handlers stay thin: extract, call one db/domain
 //! function, return a typed response.
 
+pub mod auth;
 pub mod health;
+pub mod me;
 pub mod papers;
 pub mod spa;
 pub mod summaries;
+pub mod users;
 
 use shared::Problem;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -14,8 +17,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Every documented endpoint: `/api/v1` and the operations endpoints.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(utoipa_actix_web::scope("/api/v1").configure(|api| {
+        auth::configure(api);
+        me::configure(api);
         papers::configure(api);
         summaries::configure(api);
+        users::configure(api);
     }));
     health::configure(cfg);
 }
@@ -29,8 +35,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                        All errors are RFC 9457 `application/problem+json`; lists use opaque keyset cursors.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    components(responses(BadRequest, NotFound, Unprocessable, Unavailable)),
+    components(responses(
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Unprocessable,
+        TooManyRequests,
+        Unavailable
+    )),
     tags(
+        (name = "auth", description = "Signing up, in and out; sessions and mailed links"),
+        (name = "me", description = "The caller's own account"),
+        (name = "users", description = "Public profiles and the user directory"),
         (name = "papers", description = "Papers and their metadata"),
         (name = "summaries", description = "Summaries of papers"),
         (name = "operations", description = "Health, readiness and metrics"),
@@ -61,6 +79,26 @@ impl Modify for BearerAuth {
 #[derive(ToResponse)]
 #[response(description = "Malformed request", content_type = "application/problem+json")]
 pub struct BadRequest(#[to_schema] pub Problem);
+
+/// No valid credentials; the `WWW-Authenticate: Bearer` header says so too.
+#[derive(ToResponse)]
+#[response(description = "Unauthorized", content_type = "application/problem+json")]
+pub struct Unauthorized(#[to_schema] pub Problem);
+
+/// Signed in, but not allowed (banned account, read-only token, someone else's resource).
+#[derive(ToResponse)]
+#[response(description = "Forbidden", content_type = "application/problem+json")]
+pub struct Forbidden(#[to_schema] pub Problem);
+
+/// Taken: `errors` names the field; `Location` points at the existing resource where there is one.
+#[derive(ToResponse)]
+#[response(description = "Conflict", content_type = "application/problem+json")]
+pub struct Conflict(#[to_schema] pub Problem);
+
+/// Rate limited: `Retry-After`, `RateLimit` and `RateLimit-Policy` say when to try again.
+#[derive(ToResponse)]
+#[response(description = "Too many requests", content_type = "application/problem+json")]
+pub struct TooManyRequests(#[to_schema] pub Problem);
 
 /// The resource does not exist or the caller may not see it.
 #[derive(ToResponse)]

@@ -4,6 +4,7 @@ use actix_web::{get, web};
 use shared::api::{Page, Paper, PaperListQuery, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::MaybeAuthUser;
 use crate::db;
 use crate::db::summaries::SummaryFilter;
 use crate::error::ApiError;
@@ -58,22 +59,27 @@ async fn get_paper(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web
     responses(
         (status = 200, description = "A page of summaries", body = Page<Summary>),
         (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
         (status = 422, response = super::Unprocessable),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
 #[get("/papers/{id}/summaries")]
 async fn list_paper_summaries(
     state: web::Data<AppState>,
+    reader: MaybeAuthUser,
     id: web::Path<i64>,
     query: web::Query<SummaryListQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
     let paper = db::papers::get(&state.db, id.into_inner()).await?;
     let filter = SummaryFilter {
         paper_id: Some(paper.id),
+        ..SummaryFilter::default()
     };
     let page = db::summaries::list(
         &state.db,
+        state.reader(&reader),
         filter,
         query.sort,
         query.limit,

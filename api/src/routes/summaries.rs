@@ -6,6 +6,7 @@ use shared::api::{Page, Summary, SummaryListQuery};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::MaybeAuthUser;
 use crate::db;
 use crate::db::summaries::SummaryFilter;
 use crate::error::ApiError;
@@ -23,16 +24,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of summaries", body = Page<Summary>),
         (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
         (status = 422, response = super::Unprocessable),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
 #[get("/summaries")]
 async fn list_summaries(
     state: web::Data<AppState>,
+    reader: MaybeAuthUser,
     query: web::Query<SummaryListQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
     let page = db::summaries::list(
         &state.db,
+        state.reader(&reader),
         SummaryFilter::default(),
         query.sort,
         query.limit,
@@ -59,15 +64,24 @@ struct GetSummaryQuery {
     responses(
         (status = 200, description = "The summary", body = Summary),
         (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
 #[get("/summaries/{id}")]
 async fn get_summary(
     state: web::Data<AppState>,
+    reader: MaybeAuthUser,
     id: web::Path<i64>,
     query: web::Query<GetSummaryQuery>,
 ) -> Result<web::Json<Summary>, ApiError> {
-    let summary = db::summaries::get(&state.db, id.into_inner(), query.share.as_deref()).await?;
+    let summary = db::summaries::get(
+        &state.db,
+        state.reader(&reader),
+        id.into_inner(),
+        query.share.as_deref(),
+    )
+    .await?;
     Ok(web::Json(summary))
 }

@@ -18,6 +18,7 @@ pub(super) enum Users {
     BannedAt,
     NotifyOnComment,
     EmailConfirmedAt,
+    TokensValidAfter,
     CreatedAt,
     UpdatedAt,
 }
@@ -86,6 +87,8 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(timestamp_with_time_zone_null(Users::BannedAt))
                 .col(boolean(Users::NotifyOnComment).default(true))
                 .col(timestamp_with_time_zone_null(Users::EmailConfirmedAt))
+                // Access tokens issued before this instant are refused (password reset, sign out everywhere).
+                .col(timestamp_with_time_zone_null(Users::TokensValidAfter))
                 .col(timestamp_with_time_zone(Users::CreatedAt))
                 .col(timestamp_with_time_zone(Users::UpdatedAt))
                 .to_owned(),

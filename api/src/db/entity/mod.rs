@@ -1,9 +1,13 @@
 //! sea-orm entities for the tables the api reads and writes; their types mirror the
 //! `migrations` crate exactly (i64 ids, UTC timestamps, JSON lists as text).
 
+pub mod api_tokens;
+pub mod comments;
 pub mod papers;
+pub mod refresh_tokens;
 pub mod summaries;
 pub mod summary_revisions;
 pub mod summary_tags;
+pub mod user_tokens;
 pub mod users;
 pub mod votes;

@@ -30,6 +30,8 @@ pub struct Model {
     pub banned_at: Option<DateTimeUtc>,
     pub notify_on_comment: bool,
     pub email_confirmed_at: Option<DateTimeUtc>,
+    /// Access tokens issued before this instant are refused.
+    pub tokens_valid_after: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,219 @@
+//! The one place where requests are authenticated and write access is decided: handlers take
+//! [`AuthUser`] (signed in), [`MaybeAuthUser`] (reading, maybe signed in) or [`Writer`]
+//! (signed in, not banned, and with a write-capable credential).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use shared::accounts::{Role, TokenScope};
+
+use crate::db;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+use super::tokens::API_TOKEN_PREFIX;
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An access token from signing in.
+    Session,
+    /// A personal API token with these scopes.
+    ApiToken { scopes: Vec<TokenScope> },
+}
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub banned: bool,
+    pub credential: Credential,
+}
+
+impl AuthUser {
+    pub fn is_moderator(&self) -> bool {
+        self.role.moderates()
+    }
+}
+
+/// A caller that may be anonymous (`None`).
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+/// A caller allowed to change things: banned users and read-only API tokens get 403 here,
+/// before any handler runs.
+#[derive(Debug, Clone)]
+pub struct Writer(pub AuthUser);
+
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+impl FromRequest for AuthUser {
+    type Error = actix_web::Error;
+    type Future = Pending<AuthUser>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let presented = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+            let token = presented.ok_or(ApiError::Unauthorized {
+                token_presented: false,
+            })?;
+            Ok(authenticate(&state, &token).await?)
+        })
+    }
+}
+
+impl FromRequest for MaybeAuthUser {
+    type Error = actix_web::Error;
+    type Future = Pending<MaybeAuthUser>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let presented = bearer(req);
+        Box::pin(async move {
+            match (state, presented) {
+                // A bad token is an error even on public reads: the client should learn its
+                // token is dead rather than silently see the anonymous view.
+                (Some(state), Some(token)) => Ok(MaybeAuthUser(Some(authenticate(&state, &token).await?))),
+                _ => Ok(MaybeAuthUser(None)),
+            }
+        })
+    }
+}
+
+impl FromRequest for Writer {
+    type Error = actix_web::Error;
+    type Future = Pending<Writer>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            Ok(may_write(user)?)
+        })
+    }
+}
+
+impl Writer {
+    /// The writer, if they signed in with a password: account credentials (API tokens) are not
+    /// managed with API tokens, so a leaked token cannot mint more.
+    pub fn session(&self) -> Result<&AuthUser, ApiError> {
+        match self.0.credential {
+            Credential::Session => Ok(&self.0),
+            Credential::ApiToken { .. } => Err(ApiError::Forbidden(
+                "Manage API tokens from a signed-in session.".to_owned(),
+            )),
+        }
+    }
+}
+
+/// The write rule: not banned, and a session or an API token with the `write` scope.
+fn may_write(user: AuthUser) -> Result<Writer, ApiError> {
+    if user.banned {
+        return Err(ApiError::Forbidden(
+            "This account is banned and cannot make changes.".to_owned(),
+        ));
+    }
+    if let Credential::ApiToken { scopes } = &user.credential
+        && !scopes.contains(&TokenScope::Write)
+    {
+        return Err(ApiError::Forbidden("This API token may only read.".to_owned()));
+    }
+    Ok(Writer(user))
+}
+
+/// The token of an `Authorization: Bearer …` header, if any.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+    let invalid = ApiError::Unauthorized {
+        token_presented: true,
+    };
+    if token.starts_with(API_TOKEN_PREFIX) {
+        let (user, scopes) = db::credentials::use_api_token(&state.db, token)
+            .await?
+            .ok_or(invalid)?;
+        return Ok(AuthUser {
+            id: user.id,
+            role: Role::parse(&user.role).unwrap_or_default(),
+            banned: user.banned_at.is_some(),
+            username: user.username,
+            credential: Credential::ApiToken { scopes },
+        });
+    }
+    let claims = state.jwt.verify(token).ok_or(ApiError::Unauthorized {
+        token_presented: true,
+    })?;
+    let id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthorized {
+        token_presented: true,
+    })?;
+    let user = db::accounts::find_by_id(&state.db, id)
+        .await?
+        .ok_or(ApiError::Unauthorized {
+            token_presented: true,
+        })?;
+    // Signing out everywhere (password reset) sets this; older tokens die with it.
+    if user
+        .tokens_valid_after
+        .is_some_and(|cutoff| claims.iat < super::jwt::millis_to_numeric_date(cutoff.timestamp_millis()))
+    {
+        return Err(ApiError::Unauthorized {
+            token_presented: true,
+        });
+    }
+    Ok(AuthUser {
+        id: user.id,
+        // The stored role wins over the token's: a demoted moderator loses rights at once.
+        role: Role::parse(&user.role).unwrap_or_default(),
+        banned: user.banned_at.is_some(),
+        username: user.username,
+        credential: Credential::Session,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(banned: bool, credential: Credential) -> AuthUser {
+        AuthUser {
+            id: 1,
+            username: "ada".to_owned(),
+            role: Role::User,
+            banned,
+            credential,
+        }
+    }
+
+    #[test]
+    fn sessions_and_write_tokens_may_write() {
+        assert!(may_write(user(false, Credential::Session)).is_ok());
+        let scopes = vec![TokenScope::Read, TokenScope::Write];
+        assert!(may_write(user(false, Credential::ApiToken { scopes })).is_ok());
+    }
+
+    #[test]
+    fn banned_users_and_read_tokens_may_not() {
+        assert!(matches!(
+            may_write(user(true, Credential::Session)),
+            Err(ApiError::Forbidden(_))
+        ));
+        let scopes = vec![TokenScope::Read];
+        assert!(matches!(
+            may_write(user(false, Credential::ApiToken { scopes })),
+            Err(ApiError::Forbidden(_))
+        ));
+    }
+}

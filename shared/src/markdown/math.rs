@@ -1,0 +1,768 @@
+//! Formula rendering: LaTeX to MathML through pulldown-latex, with every failure contained in the
+//! formula that caused it so the rest of the summary still renders.
+//!
+//! pulldown-latex writes some user text into its output unescaped (`\operatorname{<img …>}`
+//! comes out as an `<img>` tag), so its output is only used after [`checked_mathml`] has confirmed
+//! that every tag and attribute in it is MathML it is known to emit.
+
+use std::borrow::Cow;
+use std::convert::Infallible;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+
+use pulldown_latex::config::DisplayMode;
+use pulldown_latex::event::{Content, Dimension, DimensionUnit, EnvironmentFlow, Visual};
+use pulldown_latex::{Event, Parser, RenderConfig, Storage, push_mathml};
+
+use super::escape_html;
+use super::latex::{self, WrapperKind};
+
+/// Rendered formulas larger than this are refused rather than sent to readers.
+const MAX_MATHML_BYTES: usize = 512 * 1024;
+/// The widest space (in em) a formula may ask for; wider ones could push text off the page or
+/// draw over the rest of it.
+const MAX_SPACE_EM: f32 = 20.0;
+/// The thickest fraction bar (in em), for the same reason.
+const MAX_RULE_EM: f32 = 0.5;
+
+/// Tags pulldown-latex 0.8 emits. Anything else in its output means user text leaked into markup.
+pub(super) const MATHML_TAGS: &[&str] = &[
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "mtext",
+    "mspace",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+];
+
+/// Attributes pulldown-latex 0.8 emits; their values are numbers, keywords or its own class names.
+const MATHML_ATTRIBUTES: &[&str] = &[
+    "class",
+    "depth",
+    "display",
+    "displaystyle",
+    "height",
+    "largeop",
+    "linethickness",
+    "mathvariant",
+    "maxsize",
+    "minsize",
+    "movablelimits",
+    "scriptlevel",
+    "stretchy",
+    "style",
+    "symmetric",
+    "width",
+];
+
+/// Why a formula was shown as its source instead of as MathML; shown to readers as a tooltip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct MathError(Cow<'static, str>);
+
+impl MathError {
+    pub(super) fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl fmt::Display for MathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Appends `source` as MathML, or as its escaped source marked `math-error` if it cannot be
+/// rendered.
+pub(super) fn push_math(out: &mut String, source: &str, display: bool) {
+    // pulldown-latex has panicked on malformed input before (see the checks in `latex`); a
+    // formula must not take the page down with it where unwinding is available (the server).
+    let rendered = panic::catch_unwind(AssertUnwindSafe(|| render(source, display)))
+        .unwrap_or_else(|_| Err(MathError::new("formula could not be rendered")));
+    match rendered {
+        Ok(mathml) => out.push_str(&mathml),
+        Err(error) => push_error(out, source, display, &error),
+    }
+}
+
+/// Renders a formula to MathML.
+pub(super) fn render(source: &str, display: bool) -> Result<String, MathError> {
+    let prepared = latex::prepare(source, display)?;
+    let mut mathml = render_latex(&prepared.latex, display)?;
+    // Wrappers nested in another one have lower indices, so splicing from the highest index
+    // down puts each outer fragment (holding its inner placeholders) in place first.
+    for (index, wrapper) in prepared.wrappers.iter().enumerate().rev() {
+        let inner = render_latex(&wrapper.latex, display)?;
+        let inner = strip_math_element(&inner);
+        let replacement = match wrapper.kind {
+            WrapperKind::Boxed => format!(
+                "<mrow class=\"math-boxed\" style=\"border: 0.06em solid currentcolor; \
+                 padding: 0.2em 0.3em\">{inner}</mrow>"
+            ),
+            WrapperKind::Phantom => format!("<mphantom>{inner}</mphantom>"),
+        };
+        splice(&mut mathml, index, &replacement)?;
+    }
+    if mathml.len() > MAX_MATHML_BYTES {
+        return Err(MathError::new("formula is too large"));
+    }
+    Ok(mathml)
+}
+
+fn push_error(out: &mut String, source: &str, display: bool, error: &MathError) {
+    let delimiter = if display { "$$" } else { "$" };
+    out.push_str("<span class=\"math-error\" title=\"");
+    escape_html(out, &error.to_string());
+    out.push_str("\">");
+    escape_html(out, delimiter);
+    escape_html(out, source);
+    escape_html(out, delimiter);
+    out.push_str("</span>");
+}
+
+/// Runs pulldown-latex over rewritten LaTeX and returns checked MathML.
+fn render_latex(latex: &str, display: bool) -> Result<String, MathError> {
+    let storage = Storage::new();
+    let parsed: Vec<_> = Parser::new(latex, &storage).collect();
+    // pulldown-latex writes function names (`\operatorname{…}`) without escaping them; escaped
+    // copies are made up front so the events below can borrow them.
+    let mut escaped_names = Vec::new();
+    for event in &parsed {
+        match event {
+            Err(error) => return Err(parser_error(error)),
+            Ok(Event::Content(Content::Function(name))) if name.contains(['<', '>', '&']) => {
+                let mut escaped = String::with_capacity(name.len() + 8);
+                escape_html(&mut escaped, name);
+                escaped_names.push(escaped);
+            }
+            Ok(_) => {}
+        }
+    }
+    let mut escaped_names = escaped_names.iter();
+    let events: Vec<Result<Event<'_>, Infallible>> = parsed
+        .into_iter()
+        .flatten()
+        .map(|event| Ok(bounded(event, &mut escaped_names)))
+        .collect();
+    let config = RenderConfig {
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
+        ..RenderConfig::default()
+    };
+    let mut mathml = String::with_capacity(latex.len() * 16);
+    push_mathml(&mut mathml, events.into_iter(), config)
+        .map_err(|_| MathError::new("formula could not be rendered"))?;
+    checked_mathml(&mathml)
+}
+
+/// The first line of a pulldown-latex error; the lines after it draw the source context, which
+/// the reader already sees in the error's text.
+fn parser_error(error: &impl fmt::Display) -> MathError {
+    let message = error.to_string();
+    let first_line = message.lines().next().unwrap_or_default();
+    let reason = first_line.strip_prefix("parsing error: ").unwrap_or(first_line);
+    MathError::new(format!("LaTeX error: {reason}"))
+}
+
+/// Escapes function names (in the order they were escaped) and caps sizes users can set.
+fn bounded<'a>(event: Event<'a>, escaped_names: &mut impl Iterator<Item = &'a String>) -> Event<'a> {
+    match event {
+        Event::Content(Content::Function(name)) if name.contains(['<', '>', '&']) => {
+            Event::Content(Content::Function(escaped_names.next().map_or("", String::as_str)))
+        }
+        Event::Space { width, height, depth } => Event::Space {
+            width: width.map(|d| clamp(d, -MAX_SPACE_EM, MAX_SPACE_EM)),
+            height: height.map(|d| clamp(d, -MAX_SPACE_EM, MAX_SPACE_EM)),
+            depth: depth.map(|d| clamp(d, -MAX_SPACE_EM, MAX_SPACE_EM)),
+        },
+        Event::Visual(Visual::Fraction(Some(thickness))) => {
+            Event::Visual(Visual::Fraction(Some(clamp(thickness, 0.0, MAX_RULE_EM))))
+        }
+        Event::EnvironmentFlow(EnvironmentFlow::NewLine {
+            spacing,
+            horizontal_lines,
+        }) => Event::EnvironmentFlow(EnvironmentFlow::NewLine {
+            spacing: spacing.map(|d| clamp(d, -MAX_SPACE_EM, MAX_SPACE_EM)),
+            horizontal_lines,
+        }),
+        event => event,
+    }
+}
+
+/// Limits a dimension to `[min_em, max_em]`, converting units approximately (a 10 pt em).
+fn clamp(dimension: Dimension, min_em: f32, max_em: f32) -> Dimension {
+    let em_per_unit = match dimension.unit {
+        DimensionUnit::Em => 1.0,
+        DimensionUnit::Mu => 1.0 / 18.0,
+        DimensionUnit::Ex => 0.43,
+        DimensionUnit::Pt => 0.1,
+        DimensionUnit::Pc => 1.2,
+        DimensionUnit::In => 7.227,
+        DimensionUnit::Bp => 0.1004,
+        DimensionUnit::Cm => 2.845,
+        DimensionUnit::Mm => 0.2845,
+        DimensionUnit::Dd => 0.107,
+        DimensionUnit::Cc => 1.284,
+        DimensionUnit::Sp => 1.0 / 655_360.0,
+    };
+    let em = dimension.value * em_per_unit;
+    if em.is_nan() {
+        return Dimension::new(0.0, DimensionUnit::Em);
+    }
+    if em < min_em || em > max_em {
+        return Dimension::new(em.clamp(min_em, max_em), DimensionUnit::Em);
+    }
+    dimension
+}
+
+/// The content of a `<math …>…</math>` element.
+fn strip_math_element(mathml: &str) -> &str {
+    let inner = mathml
+        .strip_prefix("<math")
+        .and_then(|rest| rest.split_once('>'))
+        .map_or(mathml, |(_, inner)| inner);
+    inner.strip_suffix("</math>").unwrap_or(inner)
+}
+
+/// Replaces the `<mtext>` holding wrapper `index`'s placeholder by `replacement`.
+fn splice(mathml: &mut String, index: usize, replacement: &str) -> Result<(), MathError> {
+    let misplaced = || MathError::new(r"\boxed and \phantom cannot be used here");
+    let placeholder = latex::placeholder(index).ok_or_else(misplaced)?;
+    let at = mathml.find(placeholder).ok_or_else(misplaced)?;
+    let start = mathml[..at].rfind("<mtext").ok_or_else(misplaced)?;
+    let end = at + placeholder.len_utf8();
+    let open_tag = &mathml[start..at];
+    if !open_tag.ends_with('>') || open_tag[1..].contains('<') || !mathml[end..].starts_with("</mtext>") {
+        return Err(misplaced());
+    }
+    mathml.replace_range(start..end + "</mtext>".len(), replacement);
+    Ok(())
+}
+
+/// Checks that `mathml` consists only of the tags and attributes pulldown-latex is known to
+/// emit, and escapes the bare `<`, `>` and `&` it leaves in text (`a < b` comes out as
+/// `<mo><</mo>`).
+fn checked_mathml(mathml: &str) -> Result<String, MathError> {
+    let unexpected = || MathError::new("formula could not be rendered safely");
+    let bytes = mathml.as_bytes();
+    let mut out = String::with_capacity(mathml.len() + 16);
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let replacement = match bytes[i] {
+            b'<' => match tag_end(mathml, i) {
+                Some(Ok(end)) => {
+                    i = end;
+                    continue;
+                }
+                Some(Err(())) => return Err(unexpected()),
+                None => "&lt;",
+            },
+            b'>' => "&gt;",
+            b'&' if !is_entity(&mathml[i..]) => "&amp;",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&mathml[copied..i]);
+        out.push_str(replacement);
+        i += 1;
+        copied = i;
+    }
+    out.push_str(&mathml[copied..]);
+    Ok(out)
+}
+
+/// If a tag starts at `start`, where it ends, or `Err` if it is not one pulldown-latex emits.
+fn tag_end(mathml: &str, start: usize) -> Option<Result<usize, ()>> {
+    let bytes = mathml.as_bytes();
+    let closing = bytes.get(start + 1) == Some(&b'/');
+    let name_start = start + 1 + usize::from(closing);
+    if !bytes.get(name_start)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let name_len = bytes[name_start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = &mathml[name_start..name_start + name_len];
+    if !MATHML_TAGS.contains(&name) {
+        return Some(Err(()));
+    }
+    let mut i = name_start + name_len;
+    if closing {
+        return Some(if bytes.get(i) == Some(&b'>') {
+            Ok(i + 1)
+        } else {
+            Err(())
+        });
+    }
+    loop {
+        while bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'>') => return Some(Ok(i + 1)),
+            Some(b'/') if bytes.get(i + 1) == Some(&b'>') => return Some(Ok(i + 2)),
+            _ => {}
+        }
+        let attribute_len = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || **b == b'-')
+            .count();
+        let attribute = &mathml[i..i + attribute_len];
+        if !MATHML_ATTRIBUTES.contains(&attribute) {
+            return Some(Err(()));
+        }
+        i += attribute_len;
+        if bytes.get(i..i + 2) != Some(b"=\"") {
+            return Some(Err(()));
+        }
+        i += 2;
+        let Some(value_len) = bytes[i..].iter().position(|&b| b == b'"') else {
+            return Some(Err(()));
+        };
+        if mathml[i..i + value_len].contains(['<', '>', '&']) {
+            return Some(Err(()));
+        }
+        i += value_len + 1;
+    }
+}
+
+/// Whether `text` starts with a character reference such as `&lt;` or `&#x27;`.
+fn is_entity(text: &str) -> bool {
+    // Only a short prefix is looked at, so text full of `&` stays linear to check.
+    let body = text.as_bytes().get(1..).unwrap_or_default();
+    let body = &body[..body.len().min(33)];
+    let Some(end) = body.iter().position(|&b| b == b';') else {
+        return false;
+    };
+    let name = &body[..end];
+    match name.strip_prefix(b"#") {
+        Some(number) => match number.strip_prefix(b"x").or_else(|| number.strip_prefix(b"X")) {
+            Some(hex) => !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit),
+            None => !number.is_empty() && number.iter().all(u8::is_ascii_digit),
+        },
+        None => !name.is_empty() && name.iter().all(u8::is_ascii_alphanumeric),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Formulas KaTeX renders that summary authors paste. Every one must render without error;
+    /// add the formula here whenever a gap is closed.
+    const CORPUS: &[&str] = &[
+        // fractions
+        r"\frac{a}{b}",
+        r"\dfrac{1}{2} + \tfrac{1}{2}",
+        r"\frac12",
+        r"{a \over b}",
+        r"a+b \over c",
+        r"\left( x \over y \right)",
+        r"{n \choose k}",
+        r"\binom{n}{k}",
+        r"{a \atop b}",
+        r"{n \brack k} + {n \brace k}",
+        r"\genfrac{}{}{0pt}{}{a}{b}",
+        // sums, integrals and limits
+        r"\sum_{i=1}^{n} x_i",
+        r"\sum\limits_{i} \int\limits_a^b f",
+        r"\int_0^\infty e^{-x}\,dx",
+        r"\iint \iiint \oint",
+        r"\prod_{k=1}^K p_k",
+        r"\lim_{n\to\infty} a_n",
+        r"\sum_{\substack{i=1 \\ j \neq i}} a_{ij}",
+        r"\sup_x \inf_y \max_z \min_w",
+        // matrices and environments
+        r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+        r"\begin{bmatrix} a_{11} & \cdots & a_{1n} \\ \vdots & \ddots & \vdots \\ a_{m1} & \cdots & a_{mn} \end{bmatrix}",
+        r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}",
+        r"\begin{Vmatrix} a \end{Vmatrix} \begin{Bmatrix} a \end{Bmatrix}",
+        r"\begin{matrix} a & b \end{matrix}",
+        r"\begin{smallmatrix} a & b \end{smallmatrix}",
+        r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}",
+        r"\begin{aligned} a &= b + c \\ &= d \end{aligned}",
+        r"\begin{align} a &= b \\ c &= d \end{align}",
+        r"\begin{align*} a &= b \nonumber \\ c &= d \notag \end{align*}",
+        r"\begin{alignat}{2} a &= b & c &= d \end{alignat}",
+        r"\begin{gathered} a \\ b \end{gathered}",
+        r"\begin{split} a &= b \\ &= c \end{split}",
+        r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}",
+        r"\begin{equation} x = 1 \end{equation}",
+        r"a = b \\ c = d",
+        r"a \newline b \cr c",
+        r"a &= b \\ &= c",
+        // fonts
+        r"\mathbb{R}^n \mathbb{N} \mathbb{Z} \mathbb{Q} \mathbb{C} \mathbb{1}",
+        r"\mathcal{L}(\theta) + \mathcal{N}(\mu, \sigma^2)",
+        r"\mathscr{L} \mathscr{F}",
+        r"\mathbf{x}^\top W \mathbf{y}",
+        r"\boldsymbol{\theta} \bm{x}",
+        r"\mathrm{d}x \mathsf{T} \mathtt{x} \mathfrak{g} \mathit{x}",
+        r"\text{if } x > 0 \textbf{ bold} \textit{ it} \textrm{ rm}",
+        r"\textnormal{x} \textup{y} \emph{z}",
+        r"\operatorname{argmax}_\theta p(x)",
+        r"\operatorname*{argmin}_x f(x)",
+        r"\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
+        // delimiters
+        r"\left( \frac{a}{b} \right) \left[ x \right] \left\{ x \right\}",
+        r"\left\langle x, y \right\rangle",
+        r"\left. \frac{df}{dx} \right|_{x=0}",
+        r"\left\| x \right\| \lVert x \rVert \lvert x \rvert",
+        r"\left\lfloor x \right\rfloor \lceil x \rceil",
+        r"\big( \Big( \bigg( \Bigg(",
+        r"\llbracket x \rrbracket",
+        r"\left( a \middle| b \right)",
+        // accents
+        r"\hat{x} \tilde{y} \bar{z} \vec{v} \dot{x} \ddot{x}",
+        r"\widehat{abc} \widetilde{abc} \overline{AB} \underline{x}",
+        r"\hat{\mathbf{y}}",
+        r"\overbrace{a+b}^{n} \underbrace{c+d}_{\text{two}}",
+        r"\overrightarrow{AB} \overleftarrow{AB}",
+        r"\overset{\text{def}}{=} \stackrel{?}{=} \underset{\theta}{\arg\min}",
+        // greek
+        r"\alpha \beta \gamma \delta \epsilon \varepsilon \zeta \eta \theta \vartheta \iota \kappa \lambda \mu \nu \xi \pi \rho \sigma \tau \upsilon \phi \varphi \chi \psi \omega",
+        r"\Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Phi \Psi \Omega",
+        // norms, expectations, divergences: the ML staples
+        r"\|x\|_2",
+        r"\|x\|_2^2 + \lambda \|w\|_1",
+        r"\nabla_\theta \mathcal{L}",
+        r"\mathbb{E}_{x\sim p}[\log q(x)]",
+        r"\mathbb{E}_{x \sim p_{\text{data}}}\left[\log D(x)\right]",
+        r"D_{KL}(q \| p)",
+        r"\mathrm{KL}\left(q(z|x) \,\|\, p(z)\right)",
+        r"\theta^* = \arg\min_\theta \mathcal{L}(\theta)",
+        r"p(y|x) = \frac{p(x|y)p(y)}{p(x)}",
+        r"\text{Var}[X] = \mathbb{E}[X^2] - \mathbb{E}[X]^2",
+        r"\mathbb{P}(A \mid B)",
+        r"\hat{y} = \operatorname{sign}(w^\top x)",
+        r"\sigma(Wx + b)",
+        r"\{x \in X : f(x) > 0\}",
+        r"x \in \mathbb{R}^{d}",
+        // operators and relations
+        r"\sqrt{x} \sqrt[3]{y} \sqrt{\frac{a}{b}}",
+        r"a \cdot b \times c \div d \pm e \mp f",
+        r"a \leq b \geq c \neq d \approx e \equiv f \sim g \simeq h \propto i",
+        r"a < b > c \lt d \gt e",
+        r"\forall x \exists y \neg z \land \lor \implies \iff",
+        r"\partial_x f \infty \emptyset \varnothing",
+        r"\subset \subseteq \supset \supseteq \cup \cap \setminus \in \notin",
+        r"\to \rightarrow \leftarrow \Rightarrow \Leftarrow \mapsto \leftrightarrow \xrightarrow{f}",
+        r"\ldots \cdots \vdots \ddots \dots",
+        r"\log \exp \sin \cos \tan \det \dim \ker",
+        r"a \bmod b \pmod{n} \mod{m}",
+        r"\circ \bullet \star \ast \oplus \otimes \odot",
+        r"\top \bot \perp \parallel \intercal",
+        r"\ell \hbar \Re \Im \aleph",
+        r"\coloneqq \triangleq :=",
+        r"\hspace{1em} \quad \qquad \, \; \! \:",
+        r"\color{red}{x} \textcolor{blue}{y}",
+        r"x' x'' f^\prime",
+        r"e^{i\pi} + 1 = 0",
+        r"f: X \to Y",
+        r"\% \$ \# \& \_ \{ \}",
+        r"x^{(i)} y_{t-1} \mathbf{W}_{ij}^{(l)}",
+        // gaps closed by the pre-pass
+        r"\boxed{x = 1}",
+        r"\boxed{\boxed{x}} + \fbox{note}",
+        r"x \phantom{y} z \hphantom{w} \vphantom{\frac12}",
+        r"\mathbf{a} = \boxed{\sum_i x_i}",
+        r"\smash{x} \mathclap{y} \mathrlap{z}",
+        r"x \label{eq:1}",
+        r"\operatorname{a<b}",
+    ];
+
+    /// Display-only corpus: `\tag` works only in display math, as in KaTeX.
+    const DISPLAY_CORPUS: &[&str] = &[
+        r"E = mc^2 \tag{1}",
+        r"a = b \tag*{(*)}",
+        r"\begin{aligned} a &= b \\ &= c \end{aligned} \tag{2.1}",
+    ];
+
+    #[test]
+    fn corpus_renders_without_error() {
+        let mut failures = Vec::new();
+        for (formula, display) in CORPUS
+            .iter()
+            .map(|f| (f, false))
+            .chain(CORPUS.iter().map(|f| (f, true)))
+            .chain(DISPLAY_CORPUS.iter().map(|f| (f, true)))
+        {
+            match render(formula, display) {
+                Ok(mathml) => assert!(mathml.starts_with("<math"), "{formula}: {mathml}"),
+                Err(error) => failures.push(format!("{formula} (display: {display}): {error}")),
+            }
+        }
+        assert!(failures.is_empty(), "formulas failing:\n{}", failures.join("\n"));
+    }
+
+    /// Runs `check` on a thread with a 1 MiB stack, the wasm default, so deep recursion shows up
+    /// as a crash here rather than in readers' browsers.
+    fn on_small_stack(check: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(check)
+            .expect("spawn test thread");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    #[test]
+    fn input_that_crashes_pulldown_latex_is_refused() {
+        on_small_stack(|| {
+            for formula in [
+                "\\char é".to_owned(),
+                "\\charé".to_owned(),
+                "\\char`é".to_owned(),
+                "\\char99999999999999999999999".to_owned(),
+                "\\char'99999999999999999999999".to_owned(),
+                "\\char\"FFFFFFFFFFFFFFFFFFFFFF".to_owned(),
+                "\\begin{alignat}{é} a \\end{alignat}".to_owned(),
+                "\\begin{alignat*}{99999999999999999999} a \\end{alignat*}".to_owned(),
+                "\\begin{alignedat}{40000} a \\end{alignedat}".to_owned(),
+                "\\hat".repeat(5_000) + "x",
+                "x^".to_owned() + &"\\sqrt".repeat(5_000) + "x",
+                "{".repeat(100_000) + "x" + &"}".repeat(100_000),
+                "\\left(".repeat(10_000) + "x" + &"\\right)".repeat(10_000),
+                "\\def\\a{\\a\\a}\\a".to_owned(),
+                "\\def\\x{\\char}\\x é".to_owned(),
+                "\\newcommand{\\R}{\\mathbb{R}} \\R".to_owned(),
+                "x".repeat(100_000),
+            ] {
+                assert!(render(&formula, true).is_err(), "{formula:.80} was rendered");
+            }
+        });
+    }
+
+    #[test]
+    fn no_break_spaces_from_pasted_formulas_render() {
+        // pulldown-latex panics when it skips a multi-byte space after a dimension or number.
+        for formula in [
+            "\\kern1em\u{a0}x",
+            "\\char65\u{a0}x",
+            "a\u{a0}=\u{2003}b",
+            "\\hspace{1em}\u{3000}y",
+        ] {
+            assert!(render(formula, false).is_ok(), "{formula}");
+        }
+    }
+
+    /// A deterministic xorshift generator, so failures reproduce.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            usize::try_from(self.0 % 1_000_003).unwrap_or_default() % n
+        }
+    }
+
+    /// Builds a mostly well-formed random formula, so that most reach pulldown-latex rather than
+    /// stopping at the pre-pass's brace check.
+    fn random_formula(random: &mut Random, depth: usize, out: &mut String) {
+        const TOKENS: &[&str] = &[
+            "\\frac",
+            "^",
+            "_",
+            "a",
+            "1",
+            "23.5",
+            "&",
+            "\\\\",
+            "\\sqrt",
+            "[",
+            "]",
+            "\\mathbb",
+            "\\operatorname",
+            "\\not",
+            "=",
+            "<",
+            ">",
+            "\\hline",
+            "\\limits",
+            "\\sum",
+            "\\int",
+            "'",
+            "\\color{red}",
+            "\\overset",
+            "\\underbrace",
+            "\\middle|",
+            "\\big(",
+            "%",
+            "\\,",
+            "\\hspace{1em}",
+            "\\kern",
+            "\\kern2em",
+            "\\binom",
+            "\\genfrac",
+            "\\substack",
+            "\\displaystyle",
+            "\\mathrm",
+            "\\hat",
+            "\\over",
+            "\\choose",
+            "\\atop",
+            "\\tag",
+            "\\tag*",
+            "\\boxed",
+            "\\phantom",
+            "\\fbox",
+            "\\label",
+            "\\smash",
+            "\\mathscr",
+            "\\bm",
+            "\\mod",
+            "~",
+            "\\$",
+            "\\#",
+            "#",
+            "\\char",
+            "\\char65",
+            "\\operatorname*",
+            "\\xrightarrow",
+            "\\bigl",
+            "\\bigr",
+            "x",
+            "\\alpha",
+            "é",
+            "😀",
+            "\u{a0}",
+            "\\cr",
+            "\\hdashline",
+            "\\\\[1em]",
+            "\\rule",
+            "\\notag",
+            "\\llbracket",
+            " ",
+            "\n",
+            "\\textcolor{blue}",
+            "\\mathop",
+            "\\mathbf",
+            "\\boldsymbol",
+            "\\text",
+            "\\unknown",
+            "\\left",
+            "\\right",
+            "\\end",
+            "\\begin",
+            "\\vphantom",
+            "\\mathclap",
+            "\\emph",
+            "\\nonumber",
+        ];
+        const WRAPPERS: &[(&str, &str)] = &[
+            ("{", "}"),
+            ("\\left(", "\\right)"),
+            ("\\left.", "\\right|"),
+            ("\\left\\{", "\\right."),
+            ("\\begin{pmatrix}", "\\end{pmatrix}"),
+            ("\\begin{aligned}", "\\end{aligned}"),
+            ("\\begin{array}{c|l}", "\\end{array}"),
+            ("\\begin{cases}", "\\end{cases}"),
+            ("\\begin{alignat}{2}", "\\end{alignat}"),
+            ("\\begin{matrix*}[r]", "\\end{matrix*}"),
+            ("\\begin{equation}", "\\end{equation}"),
+            ("\\begin{gather}", "\\end{gather}"),
+            ("\\text{", "}"),
+            ("\\sqrt[", "]{x}"),
+        ];
+        for _ in 0..=random.below(8) {
+            if depth < 4 && random.below(4) == 0 {
+                let (open, close) = WRAPPERS[random.below(WRAPPERS.len())];
+                out.push_str(open);
+                random_formula(random, depth + 1, out);
+                out.push_str(close);
+            } else {
+                out.push_str(TOKENS[random.below(TOKENS.len())]);
+            }
+        }
+    }
+
+    #[test]
+    fn random_formulas_never_crash() {
+        on_small_stack(|| {
+            let mut random = Random(0x9E37_79B9_7F4A_7C15);
+            let mut crashed = Vec::new();
+            let mut rendered = 0;
+            let rounds = 4_000;
+            for round in 0..rounds {
+                let mut formula = String::new();
+                random_formula(&mut random, 0, &mut formula);
+                let display = round % 2 == 0;
+                match std::panic::catch_unwind(|| render(&formula, display)) {
+                    Ok(Ok(_)) => rendered += 1,
+                    Ok(Err(_)) => {}
+                    Err(_) => crashed.push(formula),
+                }
+            }
+            assert!(crashed.is_empty(), "panicked on: {crashed:#?}");
+            // Enough of them reach pulldown-latex for this to test it, not just the pre-pass.
+            assert!(rendered > rounds / 10, "only {rendered} rendered");
+        });
+    }
+
+    #[test]
+    fn unexpected_markup_from_the_renderer_is_refused() {
+        assert!(checked_mathml("<math><mi><img src=x onerror=alert(1)></mi></math>").is_err());
+        assert!(checked_mathml("<math><mi onclick=\"alert(1)\">x</mi></math>").is_err());
+        assert!(checked_mathml("<math><mi class=\"a\" style=\"x\">x</mi></math>").is_ok());
+        assert!(checked_mathml("<math><mi class=\"<b>\">x</mi></math>").is_err());
+        assert!(checked_mathml("<math><mi class=\"unterminated>x</mi></math>").is_err());
+        assert_eq!(
+            checked_mathml("<math><mo><</mo><mo>></mo><mi>&</mi><mtext>&amp;&nbsp;</mtext></math>")
+                .as_deref(),
+            Ok("<math><mo>&lt;</mo><mo>&gt;</mo><mi>&amp;</mi><mtext>&amp;&nbsp;</mtext></math>")
+        );
+    }
+
+    #[test]
+    fn huge_spaces_and_rules_are_capped() {
+        let mathml = render(
+            r"a\hspace{100000em}b\kern-5000cm c \genfrac{}{}{99em}{}{x}{y}",
+            false,
+        );
+        let mathml = mathml.unwrap_or_default();
+        assert!(!mathml.contains("100000") && !mathml.contains("5000"), "{mathml}");
+        assert!(
+            mathml.contains("width=\"20em\"") && mathml.contains("linethickness=\"0.5em\""),
+            "{mathml}"
+        );
+    }
+
+    #[test]
+    fn boxed_and_phantom_wrap_their_rendered_content() {
+        let boxed = render(r"\boxed{x + 1}", true).unwrap_or_default();
+        assert!(boxed.contains("<mrow class=\"math-boxed\""), "{boxed}");
+        assert!(boxed.contains("<mi>x</mi><mo>+</mo><mn>1</mn></mrow>"), "{boxed}");
+        let phantom = render(r"a \phantom{bc} d", false).unwrap_or_default();
+        assert!(
+            phantom.contains("<mphantom><mi>b</mi><mi>c</mi></mphantom>"),
+            "{phantom}"
+        );
+        // Forged placeholders are scrubbed, so they cannot pull in another fragment.
+        let forged = render("\\text{\u{F0000}} \\boxed{y}", false).unwrap_or_default();
+        assert_eq!(forged.matches("math-boxed").count(), 1, "{forged}");
+        assert!(!forged.contains('\u{F0000}'), "{forged}");
+    }
+}

@@ -1,0 +1,694 @@
+//! Accounts over the API: signing up and in, sessions, forged tokens, API tokens, mailed links,
+//! profiles and who may change what — on SQLite and PostgreSQL.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::Problem;
+use shared::accounts::{AccountExport, ApiToken, AuthResponse, CreatedToken, Me, UserProfile};
+use shared::api::Page;
+use tests::{PASSWORD, TEST_JWT_SECRET, TestApp, TestUser, on_both_backends};
+
+on_both_backends!(spawn =>
+    sign_up_sign_in_refresh_and_sign_out,
+    sign_up_reports_bad_and_taken_fields,
+    failed_logins_look_the_same,
+    forged_access_tokens_are_refused,
+    a_reused_refresh_token_ends_the_whole_session,
+    api_tokens_have_scopes_and_can_be_revoked,
+    a_mailed_link_resets_the_password_and_ends_every_session,
+    a_mailed_link_confirms_the_email_address,
+    profiles_can_be_edited_and_are_public,
+    the_directory_and_a_profile_count_public_summaries,
+    the_export_holds_what_the_user_wrote,
+    authorization_matrix_of_every_write,
+);
+
+async fn status(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// The next mail to `to` whose subject mentions `topic` (others are skipped).
+async fn mail_about(app: &TestApp, to: &str, topic: &str) -> tests::smtp_sink::Mail {
+    loop {
+        let mail = app.mail.wait_for(to, Duration::from_secs(10)).await;
+        if mail.subject().contains(topic) {
+            return mail;
+        }
+    }
+}
+
+async fn me(app: &TestApp, token: &str) -> reqwest::Response {
+    app.send(Method::GET, "/api/v1/me", Some(token), None).await
+}
+
+async fn sign_up_sign_in_refresh_and_sign_out(app: TestApp) {
+    let response = app
+        .post(
+            "/api/v1/auth/register",
+            json!({"username": "Ada_L", "email": "Ada@Example.org", "password": PASSWORD, "display_name": "Ada Lovelace"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let auth: AuthResponse = response.json().await.unwrap();
+    assert_eq!(
+        auth.user.username, "ada_l",
+        "usernames are case-insensitive and stored lowercase"
+    );
+    assert_eq!(auth.user.email, "ada@example.org");
+    assert_eq!(auth.expires_in, 900);
+    let (code, body) = status(me(&app, &auth.access_token).await).await;
+    assert_eq!(code, 200);
+    assert_eq!(body["display_name"], "Ada Lovelace");
+    assert_eq!(body["role"], "user");
+
+    // Sign in by email, in another case.
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "ADA@example.org", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+    let session: AuthResponse = login.json().await.unwrap();
+    let refresh = session.refresh_token.unwrap();
+
+    let renewed = app
+        .post("/api/v1/auth/refresh", json!({"refresh_token": refresh}))
+        .await;
+    assert_eq!(renewed.status(), 200);
+    let renewed: AuthResponse = renewed.json().await.unwrap();
+    assert_eq!(me(&app, &renewed.access_token).await.status(), 200);
+    let latest = renewed.refresh_token.unwrap();
+    assert_ne!(latest, refresh, "refresh tokens rotate");
+
+    let out = app
+        .post("/api/v1/auth/logout", json!({"refresh_token": latest}))
+        .await;
+    assert_eq!(out.status(), 204);
+    let after = app
+        .post("/api/v1/auth/refresh", json!({"refresh_token": latest}))
+        .await;
+    assert_eq!(after.status(), 401, "a signed-out session cannot be refreshed");
+}
+
+async fn sign_up_reports_bad_and_taken_fields(app: TestApp) {
+    let (code, body) = status(
+        app.post(
+            "/api/v1/auth/register",
+            json!({"username": "x", "email": "nope", "password": "short"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422);
+    for field in ["username", "email", "password"] {
+        assert!(body["errors"][field].is_array(), "{field} is explained: {body}");
+    }
+    let (code, body) = status(
+        app.post(
+            "/api/v1/auth/register",
+            json!({"username": "grace", "email": "grace@example.org", "password": "grace@example.org"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422, "the email is not a password");
+    assert!(body["errors"]["password"].is_array());
+
+    app.register("grace").await;
+    let (code, body) = status(
+        app.post(
+            "/api/v1/auth/register",
+            json!({"username": "GRACE", "email": "other@example.org", "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 409);
+    assert!(body["errors"]["username"].is_array(), "{body}");
+    let (code, body) = status(
+        app.post(
+            "/api/v1/auth/register",
+            json!({"username": "grace2", "email": "Grace@example.org", "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 409);
+    assert!(body["errors"]["email"].is_array(), "{body}");
+    let (code, _) = status(
+        app.post(
+            "/api/v1/auth/register",
+            json!({"username": "u1", "email": "e@example.org", "password": PASSWORD, "admin": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422, "unknown fields are refused");
+}
+
+async fn failed_logins_look_the_same(app: TestApp) {
+    app.register("alan").await;
+    let unknown = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "nobody", "password": PASSWORD}),
+        )
+        .await;
+    let wrong = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "alan", "password": "wrong password!"}),
+        )
+        .await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(
+        unknown.headers()["www-authenticate"],
+        wrong.headers()["www-authenticate"]
+    );
+    let unknown: Problem = unknown.json().await.unwrap();
+    let wrong: Problem = wrong.json().await.unwrap();
+    assert_eq!(unknown, wrong, "no hint whether the account exists");
+}
+
+fn forge(header: Value, claims: Value, key: &[u8]) -> String {
+    use jsonwebtoken::crypto::sign;
+    let encode = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+    let message = format!("{}.{}", encode(&header), encode(&claims));
+    let signature = sign(
+        message.as_bytes(),
+        &jsonwebtoken::EncodingKey::from_secret(key).unwrap(),
+        jsonwebtoken::Algorithm::HS256,
+    )
+    .unwrap();
+    format!("{message}.{signature}")
+}
+
+async fn forged_access_tokens_are_refused(app: TestApp) {
+    let user = app.register("mallory").await;
+    let me_id = {
+        let parts: Vec<&str> = user.access_token.split('.').collect();
+        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        claims
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = |exp: i64, role: &str| json!({"sub": me_id["sub"], "iat": now - 10, "exp": exp, "jti": "x", "role": role});
+    let hs256 = json!({"alg": "HS256", "typ": "JWT"});
+    // Sanity: a token made this way with the real key works, so the refusals below are real.
+    let genuine = forge(
+        hs256.clone(),
+        claims(now + 600, "user"),
+        TEST_JWT_SECRET.as_bytes(),
+    );
+    assert_eq!(me(&app, &genuine).await.status(), 200);
+
+    let encode = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+    let alg_none = format!(
+        "{}.{}.",
+        encode(&json!({"alg": "none", "typ": "JWT"})),
+        encode(&claims(now + 600, "admin"))
+    );
+    let parts: Vec<&str> = user.access_token.split('.').collect();
+    let altered = format!(
+        "{}.{}.{}",
+        parts[0],
+        encode(&claims(now + 600, "admin")),
+        parts[2]
+    );
+    let wrong_key = forge(
+        hs256.clone(),
+        claims(now + 600, "user"),
+        b"not-the-server-key-not-the-server-key",
+    );
+    let expired = forge(
+        hs256.clone(),
+        claims(now - 120, "user"),
+        TEST_JWT_SECRET.as_bytes(),
+    );
+    let other_alg = forge(
+        json!({"alg": "HS512", "typ": "JWT"}),
+        claims(now + 600, "user"),
+        TEST_JWT_SECRET.as_bytes(),
+    );
+    for (what, token) in [
+        ("alg none", alg_none),
+        ("altered claims", altered),
+        ("wrong key", wrong_key),
+        ("expired", expired),
+        ("unexpected algorithm", other_alg),
+        ("garbage", "not.a.jwt".to_owned()),
+    ] {
+        let response = me(&app, &token).await;
+        assert_eq!(response.status(), 401, "{what}");
+        let challenge = response.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(challenge.starts_with("Bearer"), "{what}: {challenge}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+    }
+    let none = app.get("/api/v1/me").await;
+    assert_eq!(none.status(), 401);
+    assert!(
+        none.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+}
+
+async fn a_reused_refresh_token_ends_the_whole_session(app: TestApp) {
+    let user = app.register("eve").await;
+    let first = user.refresh_token;
+    let rotated: AuthResponse = app
+        .post("/api/v1/auth/refresh", json!({"refresh_token": first}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let newer = rotated.refresh_token.unwrap();
+    // The old token is replayed (say, stolen): refused, and the newer one dies with it.
+    assert_eq!(
+        app.post("/api/v1/auth/refresh", json!({"refresh_token": first}))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.post("/api/v1/auth/refresh", json!({"refresh_token": newer}))
+            .await
+            .status(),
+        401
+    );
+    // Other sessions of the same user are untouched.
+    let other: AuthResponse = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "eve", "password": PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let again = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": other.refresh_token}),
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+}
+
+async fn create_token(app: &TestApp, user: &TestUser, scopes: Value) -> CreatedToken {
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&user.access_token),
+            Some(json!({"name": "script", "scopes": scopes})),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+async fn api_tokens_have_scopes_and_can_be_revoked(app: TestApp) {
+    let user = app.register("scripter").await;
+    let read = create_token(&app, &user, json!(["read"])).await;
+    let write = create_token(&app, &user, json!(["read", "write"])).await;
+    assert_eq!(me(&app, &read.secret).await.status(), 200, "read tokens read");
+    let bio = || Some(json!({"bio": "Writes scripts."}));
+    let by_reader = app
+        .send(Method::PATCH, "/api/v1/me", Some(&read.secret), bio())
+        .await;
+    assert_eq!(by_reader.status(), 403, "read tokens may not write");
+    let by_writer = app
+        .send(Method::PATCH, "/api/v1/me", Some(&write.secret), bio())
+        .await;
+    assert_eq!(by_writer.status(), 200, "write tokens may");
+    let minted = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&write.secret),
+            Some(json!({"name": "x", "scopes": ["read"]})),
+        )
+        .await;
+    assert_eq!(minted.status(), 403, "tokens cannot mint tokens");
+
+    let listed = app
+        .send(Method::GET, "/api/v1/me/tokens", Some(&user.access_token), None)
+        .await;
+    let text = listed.text().await.unwrap();
+    assert!(
+        !text.contains(&read.secret) && !text.contains(&write.secret),
+        "no list shows secrets"
+    );
+    let listed: Vec<ApiToken> = serde_json::from_str(&text).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().any(|t| t.last_used_at.is_some()), "use is recorded");
+
+    let revoke = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/me/tokens/{}", read.token.id),
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(revoke.status(), 204);
+    assert_eq!(
+        me(&app, &read.secret).await.status(),
+        401,
+        "a revoked token is dead"
+    );
+    let bad = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&user.access_token),
+            Some(json!({"name": "w", "scopes": ["write"]})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422, "write needs read");
+}
+
+async fn a_mailed_link_resets_the_password_and_ends_every_session(app: TestApp) {
+    let user = app.register("forgetful").await;
+    let unknown = app
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({"email": "nobody@example.org"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.status(),
+        202,
+        "no hint whether the address has an account"
+    );
+    let known = app
+        .post("/api/v1/auth/password-reset", json!({"email": user.email}))
+        .await;
+    assert_eq!(known.status(), 202);
+    let mail = mail_about(&app, &user.email, "Reset").await;
+    let link = mail
+        .find_link("http://shortscience.test/reset-password?token=")
+        .expect("a reset link");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+
+    let weak = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "new_password": "short"}),
+        )
+        .await;
+    assert_eq!(
+        weak.status(),
+        422,
+        "the rules apply; the link stays usable for a better password"
+    );
+    let new_password = "a brand new passphrase";
+    let done = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": user.refresh_token})
+        )
+        .await
+        .status(),
+        401
+    );
+    assert_eq!(
+        me(&app, &user.access_token).await.status(),
+        401,
+        "old access tokens die too"
+    );
+    let old = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "forgetful", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.status(), 401);
+    let new = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "forgetful", "password": new_password}),
+        )
+        .await;
+    assert_eq!(new.status(), 200);
+    let reused = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "new_password": "yet another passphrase"}),
+        )
+        .await;
+    assert_eq!(reused.status(), 422);
+}
+
+async fn a_mailed_link_confirms_the_email_address(app: TestApp) {
+    let user = app.register("newbie").await;
+    let before: Me = me(&app, &user.access_token).await.json().await.unwrap();
+    assert!(!before.email_confirmed);
+    let mail = mail_about(&app, &user.email, "Confirm").await;
+    let link = mail
+        .find_link("http://shortscience.test/confirm-email?token=")
+        .expect("a confirmation link");
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        app.post("/api/v1/auth/confirm-email", json!({"token": token}))
+            .await
+            .status(),
+        204
+    );
+    let after: Me = me(&app, &user.access_token).await.json().await.unwrap();
+    assert!(after.email_confirmed);
+    assert_eq!(
+        app.post("/api/v1/auth/confirm-email", json!({"token": token}))
+            .await
+            .status(),
+        422
+    );
+}
+
+async fn profiles_can_be_edited_and_are_public(app: TestApp) {
+    let user = app.register("emmy").await;
+    let update = json!({
+        "display_name": "Emmy Noether",
+        "bio": "Symmetries and conservation laws.",
+        "orcid": "https://orcid.org/0000-0002-1825-0097",
+        "homepage": "https://emmy.example.org",
+        "notify_on_comment": false,
+    });
+    let (code, body) = status(
+        app.send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&user.access_token),
+            Some(update),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["orcid"], "0000-0002-1825-0097");
+    assert_eq!(body["notify_on_comment"], false);
+    let profile: UserProfile = app.get_json("/api/v1/users/EMMY").await;
+    assert_eq!(profile.display_name, "Emmy Noether");
+    assert_eq!(profile.homepage.as_deref(), Some("https://emmy.example.org"));
+    assert_eq!(profile.summary_count, 0);
+    assert_eq!(profile.score, None);
+    let public = app.get("/api/v1/users/emmy").await.text().await.unwrap();
+    assert!(!public.contains("emmy@example.org"), "emails are private");
+
+    let (code, body) = status(
+        app.send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&user.access_token),
+            Some(json!({"orcid": "0000-0002-1825-0098", "homepage": "javascript:alert(1)"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert!(body["errors"]["orcid"].is_array() && body["errors"]["homepage"].is_array());
+    let (code, body) = status(
+        app.send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&user.access_token),
+            Some(json!({"current_password": "wrong one!!", "new_password": "a fresh passphrase"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert!(body["errors"]["current_password"].is_array());
+    let changed = app
+        .send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&user.access_token),
+            Some(json!({"current_password": PASSWORD, "new_password": "a fresh passphrase"})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "emmy", "password": "a fresh passphrase"}),
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+    assert_eq!(app.get("/api/v1/users/nobody-here").await.status(), 404);
+}
+
+async fn the_directory_and_a_profile_count_public_summaries(app: TestApp) {
+    assert!(api::demo::load(&app.db).await.unwrap());
+    let mira: UserProfile = app.get_json("/api/v1/users/mira").await;
+    // Mira wrote three demo summaries; the anonymous one does not count.
+    assert_eq!(mira.summary_count, 2);
+    assert_eq!(mira.score, Some(1.5), "mean of her summaries' scores, 2 and 1");
+    let by_count: Page<UserProfile> = app.get_json("/api/v1/users?sort=summaries").await;
+    let counts: Vec<i64> = by_count.items.iter().map(|u| u.summary_count).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let by_score: Page<UserProfile> = app.get_json("/api/v1/users?sort=score&limit=1").await;
+    assert_eq!(by_score.items.len(), 1);
+    let second: Page<UserProfile> = app
+        .get_json(&format!(
+            "/api/v1/users?sort=score&limit=1&cursor={}",
+            by_score.next_cursor.unwrap()
+        ))
+        .await;
+    assert!(by_score.items[0].score >= second.items[0].score);
+    assert_ne!(by_score.items[0].username, second.items[0].username);
+
+    let listed: Page<shared::api::Summary> = app.get_json("/api/v1/users/mira/summaries").await;
+    assert_eq!(
+        listed.items.len(),
+        2,
+        "anonymous summaries are not listed under the name"
+    );
+    assert!(listed.items.iter().all(|s| !s.anonymous));
+}
+
+async fn the_export_holds_what_the_user_wrote(app: TestApp) {
+    let user = app.register("writer").await;
+    let export: AccountExport = app
+        .send(Method::GET, "/api/v1/me/export", Some(&user.access_token), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export.user.username, "writer");
+    assert!(export.summaries.is_empty() && export.comments.is_empty());
+    let csv = app
+        .send(
+            Method::GET,
+            "/api/v1/me/export?format=csv",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("kind,id,paper_key"), "{text}");
+    assert_eq!(app.get("/api/v1/me/export").await.status(), 401);
+}
+
+/// Every write endpoint that exists, tried by everyone who might try it.
+async fn authorization_matrix_of_every_write(app: TestApp) {
+    let owner = app.register("owner").await;
+    let other = app.register("other").await;
+    let moderator = app.register("moderator").await;
+    let banned = app.register("banned").await;
+    api::db::accounts::set_role(&app.db, "moderator", shared::accounts::Role::Moderator)
+        .await
+        .unwrap();
+    api::db::accounts::set_banned(&app.db, "banned", true)
+        .await
+        .unwrap();
+    let owned_token = create_token(&app, &owner, json!(["read"])).await.token.id;
+
+    struct Write {
+        method: Method,
+        path: String,
+        body: Value,
+    }
+    let writes = [
+        Write {
+            method: Method::PATCH,
+            path: "/api/v1/me".to_owned(),
+            body: json!({"bio": "hello"}),
+        },
+        Write {
+            method: Method::POST,
+            path: "/api/v1/me/tokens".to_owned(),
+            body: json!({"name": "t", "scopes": ["read"]}),
+        },
+        Write {
+            method: Method::DELETE,
+            path: format!("/api/v1/me/tokens/{owned_token}"),
+            body: Value::Null,
+        },
+    ];
+    // (actor, expected status per write); the owner goes last because revoking is final.
+    let actors: [(&str, Option<&TestUser>, [u16; 3]); 5] = [
+        ("anonymous", None, [401, 401, 401]),
+        ("banned", Some(&banned), [403, 403, 403]),
+        // Others act on their own account; someone else's token is not found for them.
+        ("other user", Some(&other), [200, 201, 404]),
+        ("moderator", Some(&moderator), [200, 201, 404]),
+        ("owner", Some(&owner), [200, 201, 204]),
+    ];
+    for (who, user, expected) in actors {
+        for (write, want) in writes.iter().zip(expected) {
+            let body = (!write.body.is_null()).then(|| write.body.clone());
+            let response = app
+                .send(
+                    write.method.clone(),
+                    &write.path,
+                    user.map(|u| u.access_token.as_str()),
+                    body,
+                )
+                .await;
+            assert_eq!(
+                response.status().as_u16(),
+                want,
+                "{who}: {} {}",
+                write.method,
+                write.path
+            );
+            if want >= 400 {
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "application/problem+json",
+                    "{who}"
+                );
+            }
+        }
+    }
+    // Banned users can still read their own account.
+    assert_eq!(me(&app, &banned.access_token).await.status(), 200);
+}

@@ -1,0 +1,89 @@
+//! Login and sign-up are rate limited per client address and per account, with `Retry-After`
+//! and the IETF `RateLimit` / `RateLimit-Policy` headers.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use serde_json::json;
+use tests::{Backend, Options, PASSWORD, TestApp};
+
+const WINDOW: Duration = Duration::from_secs(2);
+
+async fn forty_wrong_passwords_hit_429_and_the_window_ends(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            rate_limit_window: Some(WINDOW),
+        },
+    )
+    .await;
+    app.register("target").await;
+    let mut limited = None;
+    for attempt in 1..=40 {
+        let response = app
+            .post(
+                "/api/v1/auth/login",
+                json!({"login": "target", "password": "not the password"}),
+            )
+            .await;
+        assert!(
+            response.headers().contains_key("ratelimit"),
+            "attempt {attempt} carries RateLimit"
+        );
+        assert!(response.headers().contains_key("ratelimit-policy"));
+        match response.status().as_u16() {
+            401 => {}
+            429 => {
+                limited = Some(response);
+                break;
+            }
+            other => panic!("attempt {attempt}: unexpected {other}"),
+        }
+    }
+    let limited = limited.expect("40 wrong passwords in a row are rate limited");
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=WINDOW.as_secs()).contains(&retry_after),
+        "Retry-After {retry_after}"
+    );
+    assert_eq!(limited.headers()["content-type"], "application/problem+json");
+    // While limited, even the right password is refused for this account.
+    let blocked = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "target", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(blocked.status(), 429);
+
+    tokio::time::sleep(WINDOW + Duration::from_millis(300)).await;
+    let elsewhere = reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)))
+        .build()
+        .unwrap();
+    let response = elsewhere
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"login": "target", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "after the window, the right password works from another client"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_forty_wrong_passwords_hit_429_and_the_window_ends() {
+    forty_wrong_passwords_hit_429_and_the_window_ends(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_forty_wrong_passwords_hit_429_and_the_window_ends() {
+    forty_wrong_passwords_hit_429_and_the_window_ends(Backend::Postgres).await;
+}

@@ -1,5 +1,7 @@
 //! `shortscience`: serve the site, migrate the database, load demo content, administer users.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use api::config::Config;
 use api::db::credentials::LinkPurpose;
@@ -84,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).context("SHORTSCIENCE_LOG is not a valid filter")?)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {

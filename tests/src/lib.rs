@@ -1,6 +1,7 @@
 //! Test harness: starts the real service on port 0 over a fresh SQLite file or a fresh
 //! PostgreSQL database and talks to it over HTTP. Mail goes to a local SMTP sink.
 
+pub mod browser;
 pub mod smtp_sink;
 
 use std::path::PathBuf;
@@ -44,6 +45,27 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub data_dir: PathBuf,
     pub mail: SmtpSink,
+    /// The PostgreSQL database this app owns, dropped with it.
+    postgres_database: Option<String>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        let Some(name) = self.postgres_database.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot block on async work: use a thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = sea_orm::Database::connect(postgres_admin_url().as_str()).await.ok()?;
+                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 /// A signed-up user and their session.
@@ -65,9 +87,9 @@ impl TestApp {
         let name = format!("sstest_{}", uuid::Uuid::new_v4().simple());
         let data_dir = std::env::temp_dir().join(&name);
         std::fs::create_dir_all(&data_dir).expect("creating the test data folder");
-        let database_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
-            Backend::Postgres => fresh_postgres_database(&name).await,
+        let (database_url, postgres_database) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()), None),
+            Backend::Postgres => (fresh_postgres_database(&name).await, Some(name.clone())),
         };
         let mail = SmtpSink::start().await;
         let smtp_url = mail.url();
@@ -99,6 +121,7 @@ impl TestApp {
             db,
             data_dir,
             mail,
+            postgres_database,
         }
     }
 
@@ -172,11 +195,15 @@ impl TestApp {
 
 /// Creates an empty database on the server named by `SHORTSCIENCE_TEST_POSTGRES_URL` and
 /// returns its URL. A missing variable or server fails the test: PostgreSQL is never skipped.
-async fn fresh_postgres_database(name: &str) -> String {
-    let base = std::env::var("SHORTSCIENCE_TEST_POSTGRES_URL").expect(
+fn postgres_admin_url() -> String {
+    std::env::var("SHORTSCIENCE_TEST_POSTGRES_URL").expect(
         "SHORTSCIENCE_TEST_POSTGRES_URL must name a PostgreSQL server, \
          e.g. postgres://postgres@127.0.0.1:5432/postgres (`cargo xtask test` sets it)",
-    );
+    )
+}
+
+async fn fresh_postgres_database(name: &str) -> String {
+    let base = postgres_admin_url();
     let admin = sea_orm::Database::connect(base.as_str())
         .await
         .expect("connecting to SHORTSCIENCE_TEST_POSTGRES_URL");

@@ -3,38 +3,21 @@
 
 use std::process::Command;
 
+use tests::browser::{CHROMIUM_FLAGS, chromium};
 use tests::{Backend, TestApp};
-
-fn chromium() -> String {
-    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
-}
 
 /// The page's DOM after its scripts ran (virtual time lets the wasm app fetch and render).
 fn rendered_dom(url: &str) -> String {
     let profile = std::env::temp_dir().join(format!("sstest_chromium_{}", uuid::Uuid::new_v4().simple()));
     let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .args(["--virtual-time-budget=10000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url)
         .output()
         .unwrap_or_else(|e| panic!("starting {} (apt-get install chromium): {e}", chromium()));
     let _ = std::fs::remove_dir_all(profile);
-    assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("DOM is UTF-8")
 }
 
@@ -54,4 +37,76 @@ async fn the_home_page_shows_summaries_with_mathml() {
         "summary math is MathML in the page:\n{dom}"
     );
     assert!(dom.contains("Mira Okafor"), "summary authors are shown");
+}
+
+/// Sign up, sign out, sign in by email, survive a reload, sign out; then forget the password,
+/// follow the mailed link, and find the old sessions dead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_lives_through_the_browser() {
+    use serde_json::json;
+    use tests::browser::Browser;
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    let page = |path: &str| app.url(path);
+
+    browser.client.goto(&page("/register")).await.unwrap();
+    browser.fill("#username", "marie").await;
+    browser.fill("#email", "marie@example.org").await;
+    browser.fill("#password", "radium and polonium").await;
+    browser.click("#register-submit").await;
+    browser.wait_for_text("#signed-in-as", "marie").await;
+    browser.click("#sign-out").await;
+    browser.find("#sign-in-link").await;
+
+    browser.client.goto(&page("/login")).await.unwrap();
+    browser.fill("#login", "marie@example.org").await;
+    browser.fill("#password", "radium and polonium").await;
+    browser.click("#login-submit").await;
+    browser.wait_for_text("#signed-in-as", "marie").await;
+    // The access token lives in memory only; a reload restores the session from the cookie.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for_text("#signed-in-as", "marie").await;
+    let storage = browser
+        .client
+        .execute("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;", vec![])
+        .await
+        .unwrap();
+    assert!(!storage.to_string().contains("eyJ"), "no token readable by page scripts: {storage}");
+    browser.click("#sign-out").await;
+    browser.find("#sign-in-link").await;
+    browser.client.refresh().await.unwrap();
+    browser.find("#sign-in-link").await;
+
+    // A session elsewhere (a script), which the password reset must end.
+    let script: shared::accounts::AuthResponse = app
+        .post("/api/v1/auth/login", json!({"login": "marie", "password": "radium and polonium"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    browser.client.goto(&page("/forgot-password")).await.unwrap();
+    browser.fill("#email", "marie@example.org").await;
+    browser.click("#forgot-submit").await;
+    let mail = loop {
+        let mail = app.mail.wait_for("marie@example.org", std::time::Duration::from_secs(15)).await;
+        if mail.subject().contains("Reset") {
+            break mail;
+        }
+    };
+    let link = mail.find_link("http://shortscience.test/reset-password?token=").expect("a reset link");
+    browser.client.goto(&link.replace("http://shortscience.test", &app.address)).await.unwrap();
+    browser.fill("#new-password", "a new radioactive passphrase").await;
+    browser.click("#reset-submit").await;
+    browser.find("#reset-done").await;
+
+    let refresh = app.post("/api/v1/auth/refresh", json!({"refresh_token": script.refresh_token})).await;
+    assert_eq!(refresh.status(), 401, "old sessions are dead");
+    browser.client.goto(&page("/login")).await.unwrap();
+    browser.fill("#login", "marie").await;
+    browser.fill("#password", "a new radioactive passphrase").await;
+    browser.click("#login-submit").await;
+    browser.wait_for_text("#signed-in-as", "marie").await;
+    browser.close().await;
 }

@@ -20,6 +20,7 @@ on_both_backends!(with_demo =>
     unchanged_lists_revalidate_with_304,
     health_readiness_and_metrics_answer,
     pages_stay_stable_when_new_summaries_arrive,
+    bad_bodies_are_explained,
 );
 
 async fn latest_summaries_come_newest_first_with_rendered_math(app: TestApp) {
@@ -297,4 +298,25 @@ async fn pages_stay_stable_when_new_summaries_arrive(app: TestApp) {
         .get_json(&format!("/api/v1/summaries?limit=2&cursor={cursor}"))
         .await;
     assert_eq!(second, expected, "the second page does not shift");
+}
+
+async fn bad_bodies_are_explained(app: TestApp) {
+    let url = app.url("/api/v1/auth/login");
+    let send = |body: Vec<u8>, content_type: &'static str| {
+        app.client.post(url.clone()).header("content-type", content_type).body(body).send()
+    };
+    let cases: [(Vec<u8>, &str, u16); 4] = [
+        (b"{\"login\": \"ada\", ".to_vec(), "application/json", 400),
+        (b"{\"login\": 5, \"password\": \"x\"}".to_vec(), "application/json", 422),
+        (b"login=ada&password=x".to_vec(), "application/x-www-form-urlencoded", 415),
+        (vec![b' '; 2 << 20], "application/json", 413),
+    ];
+    for (body, content_type, expected) in cases {
+        let response = send(body, content_type).await.unwrap();
+        assert_eq!(response.status(), expected, "{content_type}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        let problem: Problem = response.json().await.unwrap();
+        assert_eq!(problem.status, expected);
+        assert!(problem.detail.is_some());
+    }
 }

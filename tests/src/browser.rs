@@ -50,17 +50,34 @@ impl Browser {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("starting {} (apt-get install chromium-driver): {e}", chromedriver()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "starting {} (apt-get install chromium-driver): {e}",
+                    chromedriver()
+                )
+            });
         let profile = std::env::temp_dir().join(format!("sstest_profile_{}", uuid::Uuid::new_v4().simple()));
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| (*f).to_owned()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert("goog:chromeOptions".to_owned(), json!({"binary": chromium(), "args": args}));
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({"binary": chromium(), "args": args}),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..100 {
-            match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await {
-                Ok(client) => return Browser { client, _driver: driver },
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        _driver: driver,
+                    };
+                }
                 Err(err) => last_error = Some(err),
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -86,7 +103,11 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
     /// Waits until the element's text contains `text`.

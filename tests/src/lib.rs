@@ -57,10 +57,18 @@ impl Drop for TestApp {
         };
         // Drop runs inside the test's runtime, which cannot block on async work: use a thread.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
-                let admin = sea_orm::Database::connect(postgres_admin_url().as_str()).await.ok()?;
-                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                let admin = sea_orm::Database::connect(postgres_admin_url().as_str())
+                    .await
+                    .ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
                 admin.close().await.ok()
             })
         });
@@ -88,7 +96,10 @@ impl TestApp {
         let data_dir = std::env::temp_dir().join(&name);
         std::fs::create_dir_all(&data_dir).expect("creating the test data folder");
         let (database_url, postgres_database) = match backend {
-            Backend::Sqlite => (format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()), None),
+            Backend::Sqlite => (
+                format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
+                None,
+            ),
             Backend::Postgres => (fresh_postgres_database(&name).await, Some(name.clone())),
         };
         let mail = SmtpSink::start().await;

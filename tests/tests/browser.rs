@@ -17,7 +17,11 @@ fn rendered_dom(url: &str) -> String {
         .output()
         .unwrap_or_else(|e| panic!("starting {} (apt-get install chromium): {e}", chromium()));
     let _ = std::fs::remove_dir_all(profile);
-    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("DOM is UTF-8")
 }
 
@@ -69,10 +73,16 @@ async fn an_account_lives_through_the_browser() {
     browser.wait_for_text("#signed-in-as", "marie").await;
     let storage = browser
         .client
-        .execute("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;", vec![])
+        .execute(
+            "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;",
+            vec![],
+        )
         .await
         .unwrap();
-    assert!(!storage.to_string().contains("eyJ"), "no token readable by page scripts: {storage}");
+    assert!(
+        !storage.to_string().contains("eyJ"),
+        "no token readable by page scripts: {storage}"
+    );
     browser.click("#sign-out").await;
     browser.find("#sign-in-link").await;
     browser.client.refresh().await.unwrap();
@@ -80,7 +90,10 @@ async fn an_account_lives_through_the_browser() {
 
     // A session elsewhere (a script), which the password reset must end.
     let script: shared::accounts::AuthResponse = app
-        .post("/api/v1/auth/login", json!({"login": "marie", "password": "radium and polonium"}))
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "marie", "password": "radium and polonium"}),
+        )
         .await
         .json()
         .await
@@ -90,18 +103,34 @@ async fn an_account_lives_through_the_browser() {
     browser.fill("#email", "marie@example.org").await;
     browser.click("#forgot-submit").await;
     let mail = loop {
-        let mail = app.mail.wait_for("marie@example.org", std::time::Duration::from_secs(15)).await;
+        let mail = app
+            .mail
+            .wait_for("marie@example.org", std::time::Duration::from_secs(15))
+            .await;
         if mail.subject().contains("Reset") {
             break mail;
         }
     };
-    let link = mail.find_link("http://shortscience.test/reset-password?token=").expect("a reset link");
-    browser.client.goto(&link.replace("http://shortscience.test", &app.address)).await.unwrap();
-    browser.fill("#new-password", "a new radioactive passphrase").await;
+    let link = mail
+        .find_link("http://shortscience.test/reset-password?token=")
+        .expect("a reset link");
+    browser
+        .client
+        .goto(&link.replace("http://shortscience.test", &app.address))
+        .await
+        .unwrap();
+    browser
+        .fill("#new-password", "a new radioactive passphrase")
+        .await;
     browser.click("#reset-submit").await;
     browser.find("#reset-done").await;
 
-    let refresh = app.post("/api/v1/auth/refresh", json!({"refresh_token": script.refresh_token})).await;
+    let refresh = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": script.refresh_token}),
+        )
+        .await;
     assert_eq!(refresh.status(), 401, "old sessions are dead");
     browser.client.goto(&page("/login")).await.unwrap();
     browser.fill("#login", "marie").await;

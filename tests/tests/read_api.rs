@@ -303,12 +303,24 @@ async fn pages_stay_stable_when_new_summaries_arrive(app: TestApp) {
 async fn bad_bodies_are_explained(app: TestApp) {
     let url = app.url("/api/v1/auth/login");
     let send = |body: Vec<u8>, content_type: &'static str| {
-        app.client.post(url.clone()).header("content-type", content_type).body(body).send()
+        app.client
+            .post(url.clone())
+            .header("content-type", content_type)
+            .body(body)
+            .send()
     };
     let cases: [(Vec<u8>, &str, u16); 4] = [
         (b"{\"login\": \"ada\", ".to_vec(), "application/json", 400),
-        (b"{\"login\": 5, \"password\": \"x\"}".to_vec(), "application/json", 422),
-        (b"login=ada&password=x".to_vec(), "application/x-www-form-urlencoded", 415),
+        (
+            b"{\"login\": 5, \"password\": \"x\"}".to_vec(),
+            "application/json",
+            422,
+        ),
+        (
+            b"login=ada&password=x".to_vec(),
+            "application/x-www-form-urlencoded",
+            415,
+        ),
         (vec![b' '; 2 << 20], "application/json", 413),
     ];
     for (body, content_type, expected) in cases {

@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Create an account and sign in. A confirmation link is mailed to the address.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "register",
+    operation_id = "register_account",
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Signed up and signed in", body = AuthResponse),
@@ -80,7 +80,7 @@ async fn create_account(
 /// Sign in with a username or email and a password.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "login",
+    operation_id = "create_session",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
@@ -138,7 +138,7 @@ async fn refresh(
 /// End the session a refresh token belongs to.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "logout",
+    operation_id = "end_session",
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out"),

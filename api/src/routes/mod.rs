@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                        All errors are RFC 9457 `application/problem+json`; lists use opaque keyset cursors.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    components(responses(
+    components(schemas(Problem), responses(
         BadRequest,
         Unauthorized,
         Forbidden,
@@ -78,37 +78,37 @@ impl Modify for BearerAuth {
 /// Malformed query string, JSON or cursor.
 #[derive(ToResponse)]
 #[response(description = "Malformed request", content_type = "application/problem+json")]
-pub struct BadRequest(#[to_schema] pub Problem);
+pub struct BadRequest(pub Problem);
 
 /// No valid credentials; the `WWW-Authenticate: Bearer` header says so too.
 #[derive(ToResponse)]
 #[response(description = "Unauthorized", content_type = "application/problem+json")]
-pub struct Unauthorized(#[to_schema] pub Problem);
+pub struct Unauthorized(pub Problem);
 
 /// Signed in, but not allowed (banned account, read-only token, someone else's resource).
 #[derive(ToResponse)]
 #[response(description = "Forbidden", content_type = "application/problem+json")]
-pub struct Forbidden(#[to_schema] pub Problem);
+pub struct Forbidden(pub Problem);
 
 /// Taken: `errors` names the field; `Location` points at the existing resource where there is one.
 #[derive(ToResponse)]
 #[response(description = "Conflict", content_type = "application/problem+json")]
-pub struct Conflict(#[to_schema] pub Problem);
+pub struct Conflict(pub Problem);
 
 /// Rate limited: `Retry-After`, `RateLimit` and `RateLimit-Policy` say when to try again.
 #[derive(ToResponse)]
 #[response(description = "Too many requests", content_type = "application/problem+json")]
-pub struct TooManyRequests(#[to_schema] pub Problem);
+pub struct TooManyRequests(pub Problem);
 
 /// The resource does not exist or the caller may not see it.
 #[derive(ToResponse)]
 #[response(description = "Not found", content_type = "application/problem+json")]
-pub struct NotFound(#[to_schema] pub Problem);
+pub struct NotFound(pub Problem);
 
 /// A field failed validation; `errors` names it.
 #[derive(ToResponse)]
 #[response(description = "Validation failed", content_type = "application/problem+json")]
-pub struct Unprocessable(#[to_schema] pub Problem);
+pub struct Unprocessable(pub Problem);
 
 /// The service cannot answer now (e.g. the database is unreachable).
 #[derive(ToResponse)]
@@ -116,4 +116,4 @@ pub struct Unprocessable(#[to_schema] pub Problem);
     description = "Service unavailable",
     content_type = "application/problem+json"
 )]
-pub struct Unavailable(#[to_schema] pub Problem);
+pub struct Unavailable(pub Problem);

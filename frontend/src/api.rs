@@ -1,10 +1,22 @@
-//! Typed client of the `/api/v1` endpoints the SPA reads, speaking only the `shared` request and
+//! Typed client of the `/api/v1` endpoints the SPA uses, speaking only the `shared` request and
 //! response types; every failure becomes an [`ApiError`] the pages can show as it is.
+//!
+//! Calls made for a signed-in reader go through [`send_authed`], the one place that adds the
+//! bearer token and, when the server answers 401, refreshes the session once and retries once.
 
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Problem;
+use shared::accounts::{
+    AuthResponse, ConfirmEmailRequest, CreateTokenRequest, CreatedToken, LoginRequest, Me,
+    PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, UpdateMeRequest,
+    UserProfile, UserSort,
+};
 use shared::api::{DEFAULT_PAGE_SIZE, Page, Paper, Summary, SummarySort};
+use shared::problem::FieldErrors;
+
+use crate::state::SessionHandle;
 
 /// Relative, so the SPA talks to whichever host served it (no CORS, no configuration).
 const BASE: &str = "/api/v1";
@@ -16,6 +28,10 @@ pub struct ApiError {
     pub status: Option<u16>,
     pub title: String,
     pub detail: Option<String>,
+    /// Per-field messages of a 422 problem, keyed by the request's field names.
+    pub errors: FieldErrors,
+    /// Seconds to wait, from the `Retry-After` of a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -23,12 +39,26 @@ impl ApiError {
         self.status == Some(404)
     }
 
-    fn network() -> Self {
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == Some(401)
+    }
+
+    fn new(status: Option<u16>, title: &str, detail: Option<String>) -> Self {
         ApiError {
-            status: None,
-            title: "Could not reach ShortScience".into(),
-            detail: Some("Check your connection and try again.".into()),
+            status,
+            title: title.into(),
+            detail,
+            errors: FieldErrors::new(),
+            retry_after: None,
         }
+    }
+
+    fn network() -> Self {
+        ApiError::new(
+            None,
+            "Could not reach ShortScience",
+            Some("Check your connection and try again.".into()),
+        )
     }
 
     /// For a response that is not the JSON we expected, e.g. a proxy's HTML error page.
@@ -39,30 +69,37 @@ impl ApiError {
             500..=599 => "The server ran into a problem",
             _ => "The request failed",
         };
-        ApiError {
-            status: Some(status),
-            title: title.into(),
-            detail: Some(format!("HTTP status {status}. Please try again in a moment.")),
-        }
+        ApiError::new(
+            Some(status),
+            title,
+            Some(format!("HTTP status {status}. Please try again in a moment.")),
+        )
     }
 
-    fn from_problem(problem: Problem) -> Self {
+    pub(crate) fn from_problem(problem: Problem) -> Self {
         ApiError {
             status: Some(problem.status),
             title: problem.title,
             detail: problem.detail,
+            errors: problem.errors.unwrap_or_default(),
+            retry_after: None,
         }
+    }
+
+    /// What the browser itself refused, e.g. a download it could not save.
+    pub fn browser(title: &str) -> Self {
+        ApiError::new(None, title, None)
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Papers and summaries (public)
+// ---------------------------------------------------------------------------------------------
+
 /// `GET /summaries?sort=…`: one page of all public summaries.
 pub async fn list_summaries(sort: SummarySort, cursor: Option<&str>) -> Result<Page<Summary>, ApiError> {
-    get_json(page_query(
-        Request::get(&format!("{BASE}/summaries")),
-        sort,
-        cursor,
-    ))
-    .await
+    let request = page_query(Request::get(&format!("{BASE}/summaries")), cursor);
+    get_json(request.query([("sort", sort_name(sort))])).await
 }
 
 /// `GET /papers/{id}/summaries?sort=…`: one page of a paper's summaries.
@@ -72,7 +109,7 @@ pub async fn list_paper_summaries(
     cursor: Option<&str>,
 ) -> Result<Page<Summary>, ApiError> {
     let url = format!("{BASE}/papers/{}/summaries", encode_segment(paper_id));
-    get_json(page_query(Request::get(&url), sort, cursor)).await
+    get_json(page_query(Request::get(&url), cursor).query([("sort", sort_name(sort))])).await
 }
 
 /// `GET /papers/{id}`.
@@ -94,9 +131,218 @@ pub fn sort_name(sort: SummarySort) -> &'static str {
     }
 }
 
-fn page_query(request: RequestBuilder, sort: SummarySort, cursor: Option<&str>) -> RequestBuilder {
+// ---------------------------------------------------------------------------------------------
+// Users (public)
+// ---------------------------------------------------------------------------------------------
+
+/// The wire name of a user directory order (see [`sort_name`]).
+pub fn user_sort_name(sort: UserSort) -> &'static str {
+    match sort {
+        UserSort::Score => "score",
+        UserSort::Summaries => "summaries",
+        UserSort::New => "new",
+    }
+}
+
+/// `GET /users?sort=…`: one page of the user directory.
+pub async fn list_users(sort: UserSort, cursor: Option<&str>) -> Result<Page<UserProfile>, ApiError> {
+    let request = page_query(Request::get(&format!("{BASE}/users")), cursor);
+    get_json(request.query([("sort", user_sort_name(sort))])).await
+}
+
+/// `GET /users/{username}`.
+pub async fn get_user(username: &str) -> Result<UserProfile, ApiError> {
+    get_json(Request::get(&format!(
+        "{BASE}/users/{}",
+        encode_segment(username)
+    )))
+    .await
+}
+
+/// `GET /users/{username}/summaries`: one page of someone's public summaries.
+pub async fn list_user_summaries(username: &str, cursor: Option<&str>) -> Result<Page<Summary>, ApiError> {
+    let url = format!("{BASE}/users/{}/summaries", encode_segment(username));
+    get_json(page_query(Request::get(&url), cursor)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing up and in. Browser sessions keep the refresh token in an HttpOnly cookie scoped to
+// `/auth`, which the browser sends by itself; the SPA never sees it.
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /auth/register` → 201.
+pub async fn register(request: &RegisterRequest) -> Result<AuthResponse, ApiError> {
+    let request = RegisterRequest {
+        cookie: true,
+        ..request.clone()
+    };
+    read_json(send(post_json(&format!("{BASE}/auth/register"), &request)?).await?).await
+}
+
+/// `POST /auth/login`; 401 for any bad login.
+pub async fn login(request: &LoginRequest) -> Result<AuthResponse, ApiError> {
+    let request = LoginRequest {
+        cookie: true,
+        ..request.clone()
+    };
+    read_json(send(post_json(&format!("{BASE}/auth/login"), &request)?).await?).await
+}
+
+/// `POST /auth/refresh` with the cookie: a new access token, or 401 without a live session.
+pub async fn refresh() -> Result<AuthResponse, ApiError> {
+    let request = post_json(&format!("{BASE}/auth/refresh"), &RefreshRequest::default())?;
+    read_json(send(request).await?).await
+}
+
+/// `POST /auth/logout`: ends the session and clears the cookie.
+pub async fn logout() -> Result<(), ApiError> {
+    let request = post_json(&format!("{BASE}/auth/logout"), &RefreshRequest::default())?;
+    read_empty(send(request).await?).await
+}
+
+/// `POST /auth/password-reset` → 202, whether or not the address has an account.
+pub async fn request_password_reset(request: &PasswordResetRequest) -> Result<(), ApiError> {
+    read_empty(send(post_json(&format!("{BASE}/auth/password-reset"), request)?).await?).await
+}
+
+/// `POST /auth/password-reset/confirm` → 204.
+pub async fn confirm_password_reset(request: &PasswordResetConfirm) -> Result<(), ApiError> {
+    let url = format!("{BASE}/auth/password-reset/confirm");
+    read_empty(send(post_json(&url, request)?).await?).await
+}
+
+/// `POST /auth/confirm-email` → 204.
+pub async fn confirm_email(request: &ConfirmEmailRequest) -> Result<(), ApiError> {
+    read_empty(send(post_json(&format!("{BASE}/auth/confirm-email"), request)?).await?).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The signed-in reader's own account
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /me`.
+pub async fn get_me(session: &SessionHandle) -> Result<Me, ApiError> {
+    read_json(send_authed::<()>(session, Method::GET, &format!("{BASE}/me"), None).await?).await
+}
+
+/// `PATCH /me`.
+pub async fn update_me(session: &SessionHandle, request: &UpdateMeRequest) -> Result<Me, ApiError> {
+    read_json(send_authed(session, Method::PATCH, &format!("{BASE}/me"), Some(request)).await?).await
+}
+
+/// `GET /me/tokens`.
+pub async fn list_tokens(session: &SessionHandle) -> Result<Vec<shared::accounts::ApiToken>, ApiError> {
+    read_json(send_authed::<()>(session, Method::GET, &format!("{BASE}/me/tokens"), None).await?).await
+}
+
+/// `POST /me/tokens` → 201 with the secret, shown this once.
+pub async fn create_token(
+    session: &SessionHandle,
+    request: &CreateTokenRequest,
+) -> Result<CreatedToken, ApiError> {
+    let url = format!("{BASE}/me/tokens");
+    read_json(send_authed(session, Method::POST, &url, Some(request)).await?).await
+}
+
+/// `DELETE /me/tokens/{id}` → 204.
+pub async fn delete_token(session: &SessionHandle, id: &str) -> Result<(), ApiError> {
+    let url = format!("{BASE}/me/tokens/{}", encode_segment(id));
+    read_empty(send_authed::<()>(session, Method::DELETE, &url, None).await?).await
+}
+
+/// The two shapes of `GET /me/export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+/// `GET /me/export[?format=csv]` as a Blob to hand to the browser's download machinery: the
+/// bearer token rules out a plain link.
+pub async fn export(session: &SessionHandle, format: ExportFormat) -> Result<web_sys::Blob, ApiError> {
+    let url = match format {
+        ExportFormat::Json => format!("{BASE}/me/export"),
+        ExportFormat::Csv => format!("{BASE}/me/export?format=csv"),
+    };
+    let response = send_authed::<()>(session, Method::GET, &url, None).await?;
+    let status = response.status();
+    if !response.ok() {
+        return Err(error_from(response).await);
+    }
+    let promise = web_sys::Response::from(response)
+        .blob()
+        .map_err(|_| ApiError::unexpected(status))?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| ApiError::network())?;
+    wasm_bindgen::JsCast::dyn_into::<web_sys::Blob>(blob).map_err(|_| ApiError::unexpected(status))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+// ---------------------------------------------------------------------------------------------
+
+/// Sends a request for the signed-in reader with `Authorization: Bearer …`. On a 401 the session
+/// is refreshed (one refresh at a time across the app, see [`SessionHandle::refresh`]) and the
+/// request sent once more with the new token; a second 401 is returned as it is. Without a
+/// session at all the answer is the refresh's 401.
+pub async fn send_authed<B: Serialize + ?Sized>(
+    session: &SessionHandle,
+    method: Method,
+    url: &str,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
+    let mut token = match session.access_token() {
+        Some(token) => token,
+        None => session.refresh().await?.access_token.clone(),
+    };
+    let mut retried = false;
+    loop {
+        let request = RequestBuilder::new(url)
+            .method(method.clone())
+            .header("Accept", "application/json")
+            .header("Authorization", &format!("Bearer {token}"));
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request.build(),
+        }
+        .map_err(|_| ApiError::browser("The request could not be prepared"))?;
+        let response = send(request).await?;
+        if response.status() != 401 || retried {
+            return Ok(response);
+        }
+        retried = true;
+        // Another call may have refreshed meanwhile; its token is as good as a new one.
+        token = match session.access_token() {
+            Some(current) if current != token => current,
+            _ => session.refresh().await?.access_token.clone(),
+        };
+    }
+}
+
+fn post_json<T: Serialize + ?Sized>(url: &str, body: &T) -> Result<Request, ApiError> {
+    Request::post(url)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|_| ApiError::browser("The request could not be prepared"))
+}
+
+async fn send(request: Request) -> Result<Response, ApiError> {
+    request.send().await.map_err(|_| ApiError::network())
+}
+
+fn page_query(request: RequestBuilder, cursor: Option<&str>) -> RequestBuilder {
     let limit = DEFAULT_PAGE_SIZE.to_string();
-    let request = request.query([("sort", sort_name(sort)), ("limit", limit.as_str())]);
+    let request = request.query([("limit", limit.as_str())]);
     match cursor {
         Some(cursor) => request.query([("cursor", cursor)]),
         None => request,
@@ -104,11 +350,14 @@ fn page_query(request: RequestBuilder, sort: SummarySort, cursor: Option<&str>) 
 }
 
 async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    let response = request
+    let request = request
         .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiError::network())?;
+        .build()
+        .map_err(|_| ApiError::browser("The request could not be prepared"))?;
+    read_json(send(request).await?).await
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
     if response.ok() {
         return response
@@ -116,16 +365,41 @@ async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Api
             .await
             .map_err(|_| ApiError::unexpected(status));
     }
-    // Every API error is problem+json; anything else came from something in between.
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::from_problem(problem)),
-        Err(_) => Err(ApiError::unexpected(status)),
+    Err(error_from(response).await)
+}
+
+/// For 202 and 204 answers, whose body (if any) says nothing.
+async fn read_empty(response: Response) -> Result<(), ApiError> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(error_from(response).await)
     }
+}
+
+async fn error_from(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|value| parse_retry_after(&value));
+    // Every API error is problem+json; anything else came from something in between.
+    let mut error = match response.json::<Problem>().await {
+        Ok(problem) => ApiError::from_problem(problem),
+        Err(_) => ApiError::unexpected(status),
+    };
+    error.retry_after = retry_after;
+    error
+}
+
+/// `Retry-After` in its delta-seconds form; the HTTP-date form is not worth a date parser here.
+fn parse_retry_after(value: &str) -> Option<u64> {
+    value.trim().parse().ok()
 }
 
 /// Percent-encodes an opaque id for use as one path segment: ids are the server's strings and
 /// must not be able to add path segments or a query.
-fn encode_segment(id: &str) -> String {
+pub fn encode_segment(id: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(id.len());
     for byte in id.bytes() {
@@ -152,16 +426,33 @@ mod tests {
     }
 
     #[test]
-    fn a_problem_keeps_its_title_and_detail() {
+    fn a_problem_keeps_its_title_detail_and_field_errors() {
         let error = ApiError::from_problem(Problem {
             kind: "about:blank".into(),
-            title: "Not Found".into(),
-            status: 404,
-            detail: Some("No paper with id 7.".into()),
-            errors: None,
+            title: "Validation failed".into(),
+            status: 422,
+            detail: Some("One or more fields are invalid.".into()),
+            errors: Some(FieldErrors::from([(
+                "username".to_owned(),
+                vec!["is taken".to_owned()],
+            )])),
         });
-        assert!(error.is_not_found());
-        assert_eq!(error.title, "Not Found");
-        assert_eq!(error.detail.as_deref(), Some("No paper with id 7."));
+        assert_eq!(error.status, Some(422));
+        assert_eq!(error.title, "Validation failed");
+        assert_eq!(error.detail.as_deref(), Some("One or more fields are invalid."));
+        assert_eq!(error.errors["username"], ["is taken"]);
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        assert_eq!(parse_retry_after(" 42 "), Some(42));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn sort_names_match_the_contract() {
+        assert_eq!(user_sort_name(UserSort::Score), "score");
+        assert_eq!(user_sort_name(UserSort::Summaries), "summaries");
+        assert_eq!(user_sort_name(UserSort::New), "new");
     }
 }

@@ -5,10 +5,17 @@ use yew_router::prelude::*;
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
+use crate::pages::account::{ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::home::Home;
+use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::paper::PaperPage;
+use crate::pages::register::RegisterPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::summary::SummaryPage;
+use crate::pages::user::UserPage;
+use crate::pages::users::UsersPage;
+use crate::state::SessionProvider;
 
 /// Paths as in the API contract's "SPA routes"; ids are the API's opaque strings.
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -19,9 +26,34 @@ pub enum Route {
     Paper { id: String },
     #[at("/summary/:id")]
     Summary { id: String },
+    #[at("/user/:username")]
+    User { username: String },
+    #[at("/users")]
+    Users,
+    #[at("/login")]
+    Login,
+    #[at("/register")]
+    Register,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    /// The mailed password reset link: `?token=…`.
+    #[at("/reset-password")]
+    ResetPassword,
+    /// The mailed address confirmation link: `?token=…`.
+    #[at("/confirm-email")]
+    ConfirmEmail,
+    #[at("/settings")]
+    Settings,
     #[not_found]
     #[at("/404")]
     NotFound,
+}
+
+impl Route {
+    /// Pages that only make sense signed in; signing out leaves them.
+    pub fn needs_account(&self) -> bool {
+        matches!(self, Route::Settings)
+    }
 }
 
 fn switch(route: Route) -> Html {
@@ -29,6 +61,14 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Paper { id } => html! { <PaperPage {id} /> },
         Route::Summary { id } => html! { <SummaryPage {id} /> },
+        Route::User { username } => html! { <UserPage {username} /> },
+        Route::Users => html! { <UsersPage /> },
+        Route::Login => html! { <LoginPage /> },
+        Route::Register => html! { <RegisterPage /> },
+        Route::ForgotPassword => html! { <ForgotPasswordPage /> },
+        Route::ResetPassword => html! { <ResetPasswordPage /> },
+        Route::ConfirmEmail => html! { <ConfirmEmailPage /> },
+        Route::Settings => html! { <SettingsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -37,7 +77,9 @@ fn switch(route: Route) -> Html {
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <Shell />
+            <SessionProvider>
+                <Shell />
+            </SessionProvider>
         </BrowserRouter>
     }
 }

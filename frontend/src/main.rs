@@ -3,8 +3,12 @@
 mod api;
 mod app;
 mod components;
+mod forms;
 mod hooks;
 mod pages;
+mod state;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod test_support;
 
 fn main() {
     // `#app` holds a "Loading…" note for the time before the wasm runs; Yew replaces it.

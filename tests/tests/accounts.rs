@@ -25,6 +25,7 @@ on_both_backends!(spawn =>
     the_directory_and_a_profile_count_public_summaries,
     the_export_holds_what_the_user_wrote,
     authorization_matrix_of_every_write,
+    concurrent_refreshes_all_succeed,
 );
 
 async fn status(response: reqwest::Response) -> (u16, Value) {
@@ -691,4 +692,32 @@ async fn authorization_matrix_of_every_write(app: TestApp) {
     }
     // Banned users can still read their own account.
     assert_eq!(me(&app, &banned.access_token).await.status(), 200);
+}
+
+/// Many sessions refreshing at once (each a read-then-write transaction) must all succeed:
+/// writers wait for each other instead of failing with "database is locked".
+async fn concurrent_refreshes_all_succeed(app: TestApp) {
+    app.register("busy").await;
+    let mut sessions = Vec::new();
+    for _ in 0..8 {
+        let auth: AuthResponse = app
+            .post(
+                "/api/v1/auth/login",
+                json!({"login": "busy", "password": PASSWORD}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        sessions.push(auth.refresh_token.unwrap());
+    }
+    let refreshes = sessions
+        .iter()
+        .map(|token| app.post("/api/v1/auth/refresh", json!({"refresh_token": token})));
+    let statuses: Vec<u16> = futures_util::future::join_all(refreshes)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses, vec![200; 8]);
 }

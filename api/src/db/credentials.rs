@@ -5,7 +5,7 @@ use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use shared::accounts::{ApiToken, TokenScope};
 
@@ -47,7 +47,7 @@ pub async fn rotate(db: &DatabaseConnection, secret: &str) -> Result<(users::Mod
     let unauthorized = ApiError::Unauthorized {
         token_presented: true,
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let Some(token) = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(digest(secret)))
         .one(&txn)

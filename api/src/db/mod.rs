@@ -15,7 +15,10 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, SubsecRound, Utc};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 /// Connects to the configured database. SQLite gets WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing; its file's folder is created.
@@ -50,6 +53,17 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// Brings the schema up to date.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("running migrations")
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so it waits its turn (busy timeout) instead of failing with "database is
+/// locked" when it tries to upgrade from reading to writing while another writer is active.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Whether a write failed on a unique constraint (a duplicate).

@@ -7,7 +7,6 @@ mod synthetic;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use shared::markdown::render_markdown;
 
@@ -28,7 +27,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let now = db::now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut user_ids = Vec::new();
     for user in content::USERS {
         let created = users::ActiveModel {

@@ -7,9 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Set, Statement};
 use shared::markdown::render_markdown;
 
 use crate::db::entity::{papers, summaries, summary_revisions, summary_tags, users, votes};
@@ -88,7 +86,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
 
     progress.set_message("users");
     for chunk in (0..user_count).collect::<Vec<_>>().chunks(BATCH) {
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         let rows = chunk.iter().map(|&i| users::ActiveModel {
             id: Set(first_user + i as i64),
             username: Set(format!("synth_{run}_{i}")),
@@ -108,7 +106,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
 
     progress.set_message("papers");
     for chunk in (0..paper_count).collect::<Vec<_>>().chunks(BATCH) {
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         let rows: Vec<papers::ActiveModel> = chunk
             .iter()
             .map(|&i| {
@@ -193,7 +191,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
                 ..Default::default()
             });
         }
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         insert_all(&txn, summary_rows).await?;
         insert_all(&txn, revision_rows).await?;
         insert_all(&txn, tag_rows).await?;

@@ -5,7 +5,7 @@ use actix_web::ResponseError;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 use shared::accounts::{
     AuthResponse, ConfirmEmailRequest, LoginRequest, PasswordResetConfirm, PasswordResetRequest,
     RefreshRequest, RegisterRequest, Role, check_password,
@@ -232,7 +232,7 @@ async fn confirm_password_reset(
     state: web::Data<AppState>,
     body: web::Json<PasswordResetConfirm>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = db::begin_write(&state.db).await?;
     let user_id = credentials::consume_link(&txn, &body.token, LinkPurpose::PasswordReset)
         .await?
         .ok_or_else(|| {
@@ -270,7 +270,7 @@ async fn confirm_email(
     state: web::Data<AppState>,
     body: web::Json<ConfirmEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = db::begin_write(&state.db).await?;
     let user_id = credentials::consume_link(&txn, &body.token, LinkPurpose::EmailConfirm)
         .await?
         .ok_or_else(|| ApiError::invalid("token", "This link is invalid, used or expired."))?;

@@ -70,10 +70,7 @@ async fn update_me(
         .map_err(ApiError::Validation)?;
     if let Some((current_password, new_password)) = change.password.take() {
         if !password::verify(current_password, account.password_hash.clone(), &state.decoy_hash).await {
-            return Err(ApiError::invalid(
-                "current_password",
-                "is not your current password",
-            ));
+            return Err(ApiError::invalid("current_password", "is not correct"));
         }
         let hash = password::hash(new_password).await?;
         db::accounts::set_password(&state.db, account.id, hash, false).await?;

@@ -1,5 +1,6 @@
 //! Building blocks the pages are made of.
 
+pub mod field;
 pub mod footer;
 pub mod header;
 pub mod nav_link;

@@ -83,7 +83,16 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
         <article class="summary-card" aria-label={label}>
             { paper_header }
             <p class="summary-meta">
-                <span class="summary-author">{ "Summary by " }<strong>{ author }</strong></span>
+                <span class="summary-author">
+                    { "Summary by " }
+                    if let Some(writer) = &summary.author {
+                        <NavLink to={Route::User { username: writer.username.clone() }}>
+                            <strong>{ &writer.display_name }</strong>
+                        </NavLink>
+                    } else {
+                        <strong>{ author }</strong>
+                    }
+                </span>
                 <span
                     class="score"
                     title={format!("{} up, {} down", summary.upvotes, summary.downvotes)}
@@ -173,6 +182,10 @@ mod tests {
         assert!(html.contains("Kaiming He, Georgia Gkioxari, Piotr Dollár et al."));
         assert!(html.contains("ICCV 2017"));
         assert!(html.contains("<strong>Ada L.</strong>"));
+        assert!(
+            html.contains(r#"href="/user/ada""#),
+            "author links to their profile: {html}"
+        );
         assert!(html.contains(r#"href="/summary/9""#));
         assert!(html.contains("5 Mar 2024"));
         assert!(html.contains("segmentation"));
@@ -183,6 +196,10 @@ mod tests {
     async fn anonymous_summaries_say_so() -> serde_json::Result<()> {
         let html = render(summary(serde_json::Value::Null)?, true).await;
         assert!(html.contains("<strong>Anonymous</strong>"), "{html}");
+        assert!(
+            !html.contains("/user/"),
+            "anonymous summaries link to no one: {html}"
+        );
         Ok(())
     }
 

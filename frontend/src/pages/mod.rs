@@ -1,6 +1,12 @@
 //! One component per route.
 
+pub mod account;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod paper;
+pub mod register;
+pub mod settings;
 pub mod summary;
+pub mod user;
+pub mod users;

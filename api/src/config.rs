@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use crate::client::TrustedProxies;
+
 /// Everything the service needs to start.
 #[derive(Clone)]
 pub struct Config {
@@ -24,6 +26,8 @@ pub struct Config {
     pub mail_from: String,
     /// `false` only for load tests and benchmarks (`SHORTSCIENCE_RATE_LIMITS=off`).
     pub rate_limits: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`SHORTSCIENCE_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value that must never reach logs or error messages.
@@ -84,6 +88,8 @@ impl Config {
             smtp_url: secret("SHORTSCIENCE_SMTP_URL"),
             mail_from: get("SHORTSCIENCE_MAIL_FROM", "ShortScience <noreply@localhost>"),
             rate_limits,
+            trusted_proxies: TrustedProxies::parse(&get("SHORTSCIENCE_TRUSTED_PROXIES", ""))
+                .map_err(|e| anyhow::anyhow!("SHORTSCIENCE_TRUSTED_PROXIES: {e}"))?,
         })
     }
 
@@ -105,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url)
             .field("mail_from", &self.mail_from)
             .field("rate_limits", &self.rate_limits)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

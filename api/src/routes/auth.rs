@@ -52,7 +52,7 @@ async fn register(
     req: HttpRequest,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let allowed = limit(&state.limits.register_ip, &client_ip(&req))?;
+    let allowed = limit(&state.limits.register_ip, &client_ip(&state, &req))?;
     Ok(with_limits(create_account(&state, &body).await, &[allowed]))
 }
 
@@ -96,7 +96,7 @@ async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let by_ip = limit(&state.limits.login_ip, &client_ip(&req))?;
+    let by_ip = limit(&state.limits.login_ip, &client_ip(&state, &req))?;
     let by_account = limit(&state.limits.login_account, &body.login.trim().to_lowercase())?;
     Ok(with_limits(sign_in(&state, &body).await, &[by_ip, by_account]))
 }
@@ -179,7 +179,7 @@ async fn request_password_reset(
     req: HttpRequest,
     body: web::Json<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let allowed = limit(&state.limits.password_reset_ip, &client_ip(&req))?;
+    let allowed = limit(&state.limits.password_reset_ip, &client_ip(&state, &req))?;
     // The lookup and the mail happen after the answer, so timing says nothing about the address.
     let state_for_task = state.clone();
     let email = body.email.clone();
@@ -337,9 +337,14 @@ fn refresh_secret(req: &HttpRequest, body: &RefreshRequest) -> Result<(String, b
         })
 }
 
-/// The client's address as seen by this server.
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|addr| ip_key(addr.ip())).unwrap_or_default()
+/// The rate-limit key of the client's address.
+fn client_ip(state: &AppState, req: &HttpRequest) -> String {
+    state
+        .config
+        .trusted_proxies
+        .client_address(req)
+        .map(ip_key)
+        .unwrap_or_default()
 }
 
 fn limit(limiter: &Limiter, key: &str) -> Result<Allowed, ApiError> {

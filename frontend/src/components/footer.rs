@@ -14,7 +14,6 @@ pub fn site_footer() -> Html {
                 <ul>
                     // The docs page is served by the API server, not the SPA: a plain link.
                     <li><a href="/docs">{ "API documentation" }</a></li>
-                    <li><a href="/rss.xml">{ "RSS feed" }</a></li>
                 </ul>
             </nav>
         </footer>

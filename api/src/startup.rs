@@ -3,7 +3,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -105,6 +105,14 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))
                 .wrap(Compress::default())
+                // Defence in depth for every page and response: no MIME sniffing, no framing of
+                // our pages by other sites, no full URLs (share tokens) leaked to other sites.
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "strict-origin-when-cross-origin")),
+                )
                 .wrap(from_fn(middleware::request_context))
         })
         .listen(listener)?

@@ -139,3 +139,64 @@ async fn an_account_lives_through_the_browser() {
     browser.wait_for_text("#signed-in-as", "marie").await;
     browser.close().await;
 }
+
+/// Two windows of one browser share the single-use refresh cookie. Reloaded together while the
+/// server is slow, both restore their session at once: they must take turns, since presenting
+/// the token the other just spent would end the session everywhere. A sign-out in one window
+/// then reaches the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_windows_refreshing_at_once_stay_signed_in() {
+    use std::time::Duration;
+
+    use tests::PASSWORD;
+    use tests::browser::Browser;
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&app.url("/register")).await.unwrap();
+    browser.fill("#username", "lise").await;
+    browser.fill("#email", "lise@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("#register-submit").await;
+    browser.wait_for_text("#signed-in-as", "lise").await;
+    let first = browser.client.window().await.unwrap();
+    let second = browser.client.new_window(false).await.unwrap().handle;
+    browser.client.switch_to_window(second.clone()).await.unwrap();
+    browser.client.goto(&app.url("/")).await.unwrap();
+    browser.wait_for_text("#signed-in-as", "lise").await;
+
+    // The test holds SQLite's write lock, so every refresh that reaches the server waits there:
+    // both windows' start-up refreshes are in flight together unless the app keeps them apart.
+    let slow = api::db::begin_write(&app.db).await.unwrap();
+    for window in [&first, &second] {
+        browser.client.switch_to_window(window.clone()).await.unwrap();
+        browser
+            .client
+            .execute("setTimeout(() => location.reload());", vec![])
+            .await
+            .unwrap();
+    }
+    for window in [&first, &second] {
+        browser.client.switch_to_window(window.clone()).await.unwrap();
+        // The placeholder shown while the start-up refresh is under way.
+        browser.find(".account-nav[aria-hidden='true']").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    slow.rollback().await.unwrap();
+
+    for window in [&first, &second] {
+        browser.client.switch_to_window(window.clone()).await.unwrap();
+        browser.wait_for_text("#signed-in-as", "lise").await;
+    }
+    // Still the live session, not one the server revoked after handing out its access tokens.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for_text("#signed-in-as", "lise").await;
+
+    browser.click("#sign-out").await;
+    browser.find("#sign-in-link").await;
+    browser.client.switch_to_window(first).await.unwrap();
+    browser.find("#sign-in-link").await;
+    browser.client.refresh().await.unwrap();
+    browser.find("#sign-in-link").await;
+    browser.close().await;
+}

@@ -61,4 +61,11 @@ async fn deep_links_get_the_spa_shell() {
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(app.get("/missing-file.png").await.status(), 404);
+    let shell = app.get("/").await;
+    assert_eq!(shell.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        shell.headers()["x-frame-options"],
+        "DENY",
+        "other sites cannot frame our pages"
+    );
 }

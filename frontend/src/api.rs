@@ -17,6 +17,7 @@ use shared::api::{DEFAULT_PAGE_SIZE, Page, Paper, Summary, SummarySort};
 use shared::problem::FieldErrors;
 
 use crate::state::SessionHandle;
+use crate::tabs;
 
 /// Relative, so the SPA talks to whichever host served it (no CORS, no configuration).
 const BASE: &str = "/api/v1";
@@ -167,7 +168,8 @@ pub async fn list_user_summaries(username: &str, cursor: Option<&str>) -> Result
 
 // ---------------------------------------------------------------------------------------------
 // Signing up and in. Browser sessions keep the refresh token in an HttpOnly cookie scoped to
-// `/auth`, which the browser sends by itself; the SPA never sees it.
+// `/auth`, which the browser sends by itself; the SPA never sees it. Requests that set it wait
+// for any refresh in another tab, whose answer would otherwise overwrite the new cookie.
 // ---------------------------------------------------------------------------------------------
 
 /// `POST /auth/register` → 201.
@@ -176,7 +178,8 @@ pub async fn register(request: &RegisterRequest) -> Result<AuthResponse, ApiErro
         cookie: true,
         ..request.clone()
     };
-    read_json(send(post_json(&format!("{BASE}/auth/register"), &request)?).await?).await
+    let url = format!("{BASE}/auth/register");
+    tabs::exclusively(async { read_json(send(post_json(&url, &request)?).await?).await }).await
 }
 
 /// `POST /auth/login`; 401 for any bad login.
@@ -185,10 +188,13 @@ pub async fn login(request: &LoginRequest) -> Result<AuthResponse, ApiError> {
         cookie: true,
         ..request.clone()
     };
-    read_json(send(post_json(&format!("{BASE}/auth/login"), &request)?).await?).await
+    let url = format!("{BASE}/auth/login");
+    tabs::exclusively(async { read_json(send(post_json(&url, &request)?).await?).await }).await
 }
 
 /// `POST /auth/refresh` with the cookie: a new access token, or 401 without a live session.
+/// Spends the cookie every tab shares: call it only under [`tabs::exclusively`] (as
+/// [`SessionHandle::refresh`] does).
 pub async fn refresh() -> Result<AuthResponse, ApiError> {
     let request = post_json(&format!("{BASE}/auth/refresh"), &RefreshRequest::default())?;
     read_json(send(request).await?).await

@@ -7,6 +7,7 @@ mod forms;
 mod hooks;
 mod pages;
 mod state;
+mod tabs;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod test_support;
 

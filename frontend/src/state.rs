@@ -4,6 +4,9 @@
 //! cookie), so a script injected into the page finds nothing to steal that outlives the tab.
 //! What survives a reload is the refresh token in an HttpOnly cookie only `/api/v1/auth` sees;
 //! at start the app trades it for a new access token, and again shortly before that one expires.
+//!
+//! Every tab of the app shares that cookie: see [`crate::tabs`] for how they take turns spending
+//! it and tell each other of new sessions and sign-outs.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,13 +14,15 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::{LocalBoxFuture, Shared};
+use serde::{Deserialize, Serialize};
 use shared::accounts::{AuthResponse, Me};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::tabs::{self, Channel, Message};
 
 /// A signed-in reader.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub access_token: String,
     pub me: Me,
@@ -62,6 +67,10 @@ struct SessionCore {
     timer: Cell<u64>,
     /// Start-up refreshes tried again after a network or server failure.
     restore_retries: Cell<u32>,
+    /// Bumped whenever a session from another tab is adopted.
+    adopted: Cell<u64>,
+    /// The other tabs, once the provider is mounted (never in native tests).
+    tabs: RefCell<Option<Channel>>,
     /// Re-renders the provider with the new state.
     notify: Callback<SessionState>,
 }
@@ -74,6 +83,8 @@ impl SessionCore {
             epoch: Cell::new(0),
             timer: Cell::new(0),
             restore_retries: Cell::new(0),
+            adopted: Cell::new(0),
+            tabs: RefCell::new(None),
             notify,
         })
     }
@@ -114,13 +125,59 @@ impl SessionCore {
         self.epoch.set(self.epoch.get().wrapping_add(1));
     }
 
+    fn signed_in(&self) -> Option<Rc<Session>> {
+        match &*self.current.borrow() {
+            SessionState::SignedIn(session) => Some(Rc::clone(session)),
+            SessionState::Restoring | SessionState::SignedOut => None,
+        }
+    }
+
+    /// Tells the other tabs, if they can be told.
+    fn tell(&self, message: &Message) {
+        if let Some(channel) = &*self.tabs.borrow() {
+            channel.tell(message);
+        }
+    }
+
+    /// What another tab told: a newer session is adopted (its refresh spent the shared cookie,
+    /// so it is the newest there is), a sign-out followed.
+    fn hear(self: &Rc<Self>, message: Message) {
+        match message {
+            Message::SignedIn(session) => {
+                // Messages may arrive late; an older session is valid but not worth a switch.
+                let newer = self
+                    .signed_in()
+                    .is_none_or(|current| session.expires_at >= current.expires_at);
+                if newer {
+                    self.adopted.set(self.adopted.get().wrapping_add(1));
+                    self.set(SessionState::SignedIn(Rc::new(session)));
+                }
+            }
+            Message::SignedOut => {
+                self.next_epoch();
+                self.set(SessionState::SignedOut);
+            }
+        }
+    }
+
     fn refresh(self: &Rc<Self>) -> RefreshFuture {
         if let Some(running) = self.refreshing.borrow().clone() {
             return running;
         }
         let core = Rc::clone(self);
         let epoch = self.epoch.get();
-        let future = async move {
+        let adopted = self.adopted.get();
+        // Under the cross-tab lock, and the new session told before it is released: a tab that
+        // waited then usually skips its refresh, and otherwise spends the cookie left behind.
+        let future = tabs::exclusively(async move {
+            if core.adopted.get() != adopted
+                && let Some(session) = core.signed_in()
+            {
+                // Another tab refreshed while this one waited: its session is as new as ours
+                // would be, and refreshing again would only spend a token.
+                core.refreshing.borrow_mut().take();
+                return Ok(session);
+            }
             let outcome = api::refresh().await;
             core.refreshing.borrow_mut().take();
             if core.epoch.get() != epoch {
@@ -134,6 +191,7 @@ impl SessionCore {
                 Ok(response) => {
                     let session = Rc::new(Session::from_response(response));
                     core.set(SessionState::SignedIn(Rc::clone(&session)));
+                    core.tell(&Message::SignedIn((*session).clone()));
                     Ok(session)
                 }
                 // No session, or one the server ended: the reader is signed out.
@@ -157,7 +215,7 @@ impl SessionCore {
                     Err(error)
                 }
             }
-        }
+        })
         .boxed_local()
         .shared();
         *self.refreshing.borrow_mut() = Some(future.clone());
@@ -240,27 +298,29 @@ impl SessionHandle {
 
     /// The newest access token, which may be newer than this render's.
     pub fn access_token(&self) -> Option<String> {
-        match &*self.core.current.borrow() {
-            SessionState::SignedIn(session) => Some(session.access_token.clone()),
-            SessionState::Restoring | SessionState::SignedOut => None,
-        }
+        self.core.signed_in().map(|session| session.access_token.clone())
     }
 
-    /// After a successful login or registration.
+    /// After a successful login or registration; the other tabs take the new session too (the
+    /// login replaced the cookie they share).
     pub fn sign_in(&self, response: AuthResponse) {
+        let session = Session::from_response(response);
         self.core.next_epoch();
-        self.core
-            .set(SessionState::SignedIn(Rc::new(Session::from_response(response))));
+        self.core.tell(&Message::SignedIn(session.clone()));
+        self.core.set(SessionState::SignedIn(Rc::new(session)));
     }
 
-    /// Ends the session on the server (which clears the cookie), then here, even if the server
-    /// could not be reached: the reader asked to be signed out of this tab.
+    /// Ends the session on the server (which clears the cookie), then here and in the other
+    /// tabs, even if the server could not be reached: the reader asked to be signed out.
     pub async fn sign_out(&self) {
         self.core.next_epoch();
         self.core.cancel_timer();
-        let _ = api::logout().await;
+        // After any refresh another tab has under way, which would otherwise set the cookie
+        // again after the server cleared it.
+        let _ = tabs::exclusively(api::logout()).await;
         self.core.next_epoch();
         self.core.set(SessionState::SignedOut);
+        self.core.tell(&Message::SignedOut);
     }
 
     /// After `PATCH /me` or `GET /me`: the same session, the new account details.
@@ -271,6 +331,7 @@ impl SessionHandle {
                 me,
                 ..(*session).clone()
             };
+            self.core.tell(&Message::SignedIn(session.clone()));
             self.core.set(SessionState::SignedIn(Rc::new(session)));
         }
     }
@@ -303,6 +364,13 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
     {
         let core = Rc::clone(&core);
         use_effect_with((), move |_| {
+            // Weak: the channel lives in the core, which must not keep itself alive.
+            let listener = Rc::downgrade(&core);
+            *core.tabs.borrow_mut() = Channel::open(move |message| {
+                if let Some(core) = listener.upgrade() {
+                    core.hear(message);
+                }
+            });
             yew::platform::spawn_local(async move {
                 let _ = core.refresh().await;
             });

@@ -28,6 +28,15 @@ enum Task {
     Dist,
     /// Regenerate openapi/openapi.json from the code.
     Openapi,
+    /// Benchmarks of the performance targets (release build): synthetic demo volume on SQLite.
+    Bench {
+        /// Synthetic summaries to generate.
+        #[arg(long, default_value_t = 100_000)]
+        summaries: usize,
+        /// The target: fail when generating takes longer than this many seconds.
+        #[arg(long, default_value_t = 60)]
+        max_seconds: u64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -84,6 +93,10 @@ fn main() -> anyhow::Result<()> {
             frontend(&root)?;
             run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))
         }
+        Task::Bench {
+            summaries,
+            max_seconds,
+        } => bench(&root, summaries, max_seconds),
         Task::Openapi => {
             let output = cargo()
                 .args([
@@ -133,6 +146,35 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
         .parent()
         .map(Path::to_path_buf)
         .context("xtask lives inside the workspace")
+}
+
+/// Times `shortscience demo --summaries N` on a fresh SQLite database with the release binary.
+fn bench(root: &Path, summaries: usize, max_seconds: u64) -> anyhow::Result<()> {
+    run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))?;
+    let dir = target_dir(root).join("bench-demo");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let started = std::time::Instant::now();
+    run(Command::new(target_dir(root).join("release/shortscience"))
+        .args(["demo", "--summaries", &summaries.to_string(), "--seed", "1"])
+        .env(
+            "SHORTSCIENCE_DATABASE_URL",
+            format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+        )
+        .env("SHORTSCIENCE_DATA_DIR", &dir)
+        .env("SHORTSCIENCE_LOG", "warn"))?;
+    let elapsed = started.elapsed();
+    eprintln!(
+        "demo --summaries {summaries}: {:.1} s (target: under {max_seconds} s)",
+        elapsed.as_secs_f64()
+    );
+    std::fs::remove_dir_all(&dir)?;
+    if elapsed.as_secs() >= max_seconds {
+        bail!("too slow: {:.1} s", elapsed.as_secs_f64());
+    }
+    Ok(())
 }
 
 /// The wasm-bindgen version the lock file pins; the CLI must be exactly this version.

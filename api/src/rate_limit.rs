@@ -38,6 +38,8 @@ impl Policy {
     pub const PASSWORD_RESET_IP: Policy = Policy::new("password-reset-ip", 5, 60 * 60);
     /// Reset mails to one address, so nobody can flood a victim's inbox from many addresses.
     pub const PASSWORD_RESET_EMAIL: Policy = Policy::new("password-reset-email", 3, 60 * 60);
+    /// Confirmation mails an account may ask for again.
+    pub const CONFIRMATION_MAIL_ACCOUNT: Policy = Policy::new("confirmation-mail-account", 3, 60 * 60);
 
     const fn new(name: &'static str, quota: u32, window_secs: u64) -> Policy {
         Policy {
@@ -335,6 +337,8 @@ pub struct RateLimits {
     pub password_reset_ip: Limiter,
     /// Reset requests per target email.
     pub password_reset_email: Limiter,
+    /// Requests to mail the confirmation link again, per account.
+    pub confirmation_mail_account: Limiter,
 }
 
 impl RateLimits {
@@ -359,6 +363,7 @@ impl RateLimits {
             register_ip: limiter(Policy::REGISTER_IP),
             password_reset_ip: limiter(Policy::PASSWORD_RESET_IP),
             password_reset_email: limiter(Policy::PASSWORD_RESET_EMAIL),
+            confirmation_mail_account: limiter(Policy::CONFIRMATION_MAIL_ACCOUNT),
         }
     }
 }

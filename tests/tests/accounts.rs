@@ -26,6 +26,7 @@ on_both_backends!(spawn =>
     the_export_holds_what_the_user_wrote,
     authorization_matrix_of_every_write,
     concurrent_refreshes_all_succeed,
+    a_lost_confirmation_mail_can_be_sent_again,
 );
 
 async fn status(response: reqwest::Response) -> (u16, Value) {
@@ -483,6 +484,44 @@ async fn a_mailed_link_confirms_the_email_address(app: TestApp) {
             .await
             .status(),
         422
+    );
+    let again = app
+        .send(
+            Method::POST,
+            "/api/v1/me/confirmation-mail",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 409, "nothing to confirm any more");
+}
+
+async fn a_lost_confirmation_mail_can_be_sent_again(app: TestApp) {
+    let user = app.register("lost").await;
+    mail_about(&app, &user.email, "Confirm").await;
+    let again = app
+        .send(
+            Method::POST,
+            "/api/v1/me/confirmation-mail",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 202);
+    let mail = mail_about(&app, &user.email, "Confirm").await;
+    let link = mail
+        .find_link("http://shortscience.test/confirm-email?token=")
+        .expect("a new link");
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        app.post("/api/v1/auth/confirm-email", json!({"token": token}))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        app.post("/api/v1/me/confirmation-mail", json!({})).await.status(),
+        401
     );
 }
 

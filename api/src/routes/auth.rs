@@ -63,16 +63,7 @@ async fn create_account(
     let account = body.validate().map_err(ApiError::Validation)?;
     let hash = password::hash(body.password.clone()).await?;
     let user = db::accounts::create(&state.db, &account, hash).await?;
-    let link = credentials::create_link(&state.db, user.id, LinkPurpose::EmailConfirm).await?;
-    send_mail(
-        state,
-        user.email.clone(),
-        "Confirm your ShortScience email address",
-        format!(
-            "Welcome to ShortScience, {}!\n\nConfirm your email address by opening this link:\n{}/confirm-email?token={link}\n\nIf you did not sign up, ignore this mail.\n",
-            user.display_name, state.config.public_url
-        ),
-    );
+    mail_confirmation_link(state, &user).await?;
     tracing::info!(user_id = user.id, "account created");
     signed_in(state, StatusCode::CREATED, &user, body.cookie).await
 }
@@ -277,6 +268,24 @@ async fn confirm_email(
     db::accounts::confirm_email(&txn, user_id).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mails a link that confirms the account's email address (in the background).
+pub async fn mail_confirmation_link(
+    state: &web::Data<AppState>,
+    user: &users::Model,
+) -> Result<(), ApiError> {
+    let link = credentials::create_link(&state.db, user.id, LinkPurpose::EmailConfirm).await?;
+    send_mail(
+        state,
+        user.email.clone(),
+        "Confirm your ShortScience email address",
+        format!(
+            "Welcome to ShortScience, {}!\n\nConfirm your email address by opening this link:\n{}/confirm-email?token={link}\n\nIf you did not sign up, ignore this mail.\n",
+            user.display_name, state.config.public_url
+        ),
+    );
+    Ok(())
 }
 
 /// Starts a session and answers with its tokens.

@@ -18,7 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_tokens)
         .service(create_token)
         .service(revoke_token)
-        .service(export_account);
+        .service(export_account)
+        .service(resend_confirmation);
 }
 
 async fn current(state: &AppState, user: &AuthUser) -> Result<db::entity::users::Model, ApiError> {
@@ -77,6 +78,41 @@ async fn update_me(
     }
     let updated = db::accounts::update_profile(&state.db, current(&state, &user).await?, change).await?;
     Ok(web::Json(db::accounts::to_me(&updated)))
+}
+
+/// Mail the email-confirmation link again (the first one expires after two days).
+#[utoipa::path(
+    tag = "me",
+    operation_id = "resend_confirmation",
+    responses(
+        (status = 202, description = "A new link is on its way"),
+        (status = 401, response = super::Unauthorized),
+        (status = 409, response = super::Conflict),
+        (status = 429, response = super::TooManyRequests),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/confirmation-mail")]
+async fn resend_confirmation(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let account = current(&state, &user).await?;
+    if account.email_confirmed_at.is_some() {
+        return Err(ApiError::Conflict {
+            detail: "This email address is already confirmed.".to_owned(),
+            errors: None,
+            location: None,
+        });
+    }
+    let allowed = state
+        .limits
+        .confirmation_mail_account
+        .check(&account.username)
+        .map_err(ApiError::RateLimited)?;
+    super::auth::mail_confirmation_link(&state, &account).await?;
+    let mut response = HttpResponse::Accepted().finish();
+    for (name, value) in allowed.headers() {
+        response.headers_mut().append(name, value);
+    }
+    Ok(response)
 }
 
 /// The caller's personal API tokens (never their secrets).

@@ -236,6 +236,12 @@ pub async fn update_me(session: &SessionHandle, request: &UpdateMeRequest) -> Re
     read_json(send_authed(session, Method::PATCH, &format!("{BASE}/me"), Some(request)).await?).await
 }
 
+/// `POST /me/confirmation-mail` → 202: mail the confirmation link again.
+pub async fn resend_confirmation(session: &SessionHandle) -> Result<(), ApiError> {
+    let url = format!("{BASE}/me/confirmation-mail");
+    read_empty(send_authed::<()>(session, Method::POST, &url, None).await?).await
+}
+
 /// `GET /me/tokens`.
 pub async fn list_tokens(session: &SessionHandle) -> Result<Vec<shared::accounts::ApiToken>, ApiError> {
     read_json(send_authed::<()>(session, Method::GET, &format!("{BASE}/me/tokens"), None).await?).await

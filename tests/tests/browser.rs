@@ -60,6 +60,18 @@ async fn an_account_lives_through_the_browser() {
     browser.fill("#password", "radium and polonium").await;
     browser.click("#register-submit").await;
     browser.wait_for_text("#signed-in-as", "marie").await;
+    // The confirmation mail got lost: settings can send it again.
+    browser.client.goto(&page("/settings")).await.unwrap();
+    browser.click("#resend-confirmation").await;
+    browser.wait_for_text(".resend-confirmation", "Sent").await;
+    let mut confirmations = 0;
+    while confirmations < 2 {
+        let mail = app
+            .mail
+            .wait_for("marie@example.org", std::time::Duration::from_secs(15))
+            .await;
+        confirmations += usize::from(mail.subject().contains("Confirm"));
+    }
     browser.click("#sign-out").await;
     browser.find("#sign-in-link").await;
 

@@ -9,6 +9,7 @@ mod tokens;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api;
 use crate::app::Route;
 use crate::components::nav_link::{replace_with_path, with_next};
 use crate::components::status::Loading;
@@ -50,11 +51,58 @@ pub fn settings_page() -> Html {
                         <span class="unconfirmed">{ " · email not confirmed yet: follow the link we mailed you" }</span>
                     }
                 </p>
+                if !me.email_confirmed {
+                    <ResendConfirmation />
+                }
             </div>
             <ProfileSection />
             <PasswordSection />
             <TokensSection />
             <ExportSection />
         </div>
+    }
+}
+
+/// What happened to the last request for a new confirmation mail.
+#[derive(Clone, PartialEq)]
+enum Resend {
+    Idle,
+    Pending,
+    Sent,
+    Failed(String),
+}
+
+/// Asks for the confirmation link again (the first one expires after two days).
+#[function_component(ResendConfirmation)]
+fn resend_confirmation() -> Html {
+    let session = use_session();
+    let state = use_state(|| Resend::Idle);
+    let onclick = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (session, state) = (session.clone(), state.clone());
+            state.set(Resend::Pending);
+            wasm_bindgen_futures::spawn_local(async move {
+                state.set(match api::resend_confirmation(&session).await {
+                    Ok(()) => Resend::Sent,
+                    Err(err) => Resend::Failed(err.detail.unwrap_or(err.title)),
+                });
+            });
+        })
+    };
+    html! {
+        <p class="resend-confirmation">
+            <button type="button" id="resend-confirmation" class="button"
+                disabled={*state == Resend::Pending || *state == Resend::Sent} {onclick}>
+                { "Mail the link again" }
+            </button>
+            <span role="status">
+                { match &*state {
+                    Resend::Sent => " Sent: check your inbox.".to_owned(),
+                    Resend::Failed(message) => format!(" {message}"),
+                    Resend::Idle | Resend::Pending => String::new(),
+                } }
+            </span>
+        </p>
     }
 }

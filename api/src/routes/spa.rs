@@ -13,6 +13,14 @@ use crate::error::{ApiError, is_machine_path};
 #[allow_missing = true]
 struct Assets;
 
+/// What the app's pages may load: only our own scripts (no inline or injected ones), our API,
+/// images from the web (summaries embed them), and players from the two privacy-enhanced video
+/// hosts the renderer embeds.
+const SPA_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' https: http: data:; connect-src 'self'; \
+     frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
+     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 /// Serves an asset, the SPA shell, or a 404 problem for unknown API paths.
 pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
@@ -31,7 +39,14 @@ pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         return Err(ApiError::NotFound);
     }
     match Assets::get("index.html") {
-        Some(file) => Ok(asset_response("index.html", file)),
+        Some(file) => {
+            let mut response = asset_response("index.html", file);
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(SPA_POLICY),
+            );
+            Ok(response)
+        }
         None => Err(ApiError::Unavailable(
             "The web app has not been built; run `cargo xtask frontend`.".to_owned(),
         )),

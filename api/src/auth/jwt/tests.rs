@@ -1,0 +1,39 @@
+use super::*;
+
+#[test]
+fn issued_tokens_verify_and_carry_their_claims() {
+    let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
+    let (token, ttl) = keys.issue(42, Role::Moderator).unwrap();
+    assert_eq!(ttl, 900);
+    let claims = keys.verify(&token).unwrap();
+    assert_eq!(claims.sub, "42");
+    assert_eq!(claims.role, Role::Moderator);
+    assert!((claims.exp as f64 - claims.iat - 900.0).abs() < 1.0);
+}
+
+#[test]
+fn tokens_from_another_key_are_refused() {
+    let ours = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
+    let theirs = JwtKeys::new(b"fedcba9876543210fedcba9876543210").unwrap();
+    let (token, _) = theirs.issue(1, Role::Admin).unwrap();
+    assert!(ours.verify(&token).is_none());
+}
+
+#[test]
+fn the_generated_secret_is_kept_and_reused() {
+    let dir = std::env::temp_dir().join(format!("ss-jwt-{}", uuid::Uuid::new_v4().simple()));
+    let first = load_or_create_secret(&dir).unwrap();
+    let second = load_or_create_secret(&dir).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first.len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join(SECRET_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "only the owner may read the secret");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

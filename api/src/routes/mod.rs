@@ -82,7 +82,11 @@ pub struct BadRequest(pub Problem);
 
 /// No valid credentials; the `WWW-Authenticate: Bearer` header says so too.
 #[derive(ToResponse)]
-#[response(description = "Unauthorized", content_type = "application/problem+json")]
+#[response(
+    description = "Unauthorized",
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"shortscience\"`, with `error=\"invalid_token\"` when a token was sent"))
+)]
 pub struct Unauthorized(pub Problem);
 
 /// Signed in, but not allowed (banned account, read-only token, someone else's resource).
@@ -92,12 +96,24 @@ pub struct Forbidden(pub Problem);
 
 /// Taken: `errors` names the field; `Location` points at the existing resource where there is one.
 #[derive(ToResponse)]
-#[response(description = "Conflict", content_type = "application/problem+json")]
+#[response(
+    description = "Conflict",
+    content_type = "application/problem+json",
+    headers(("Location" = String, description = "The existing resource, where there is one"))
+)]
 pub struct Conflict(pub Problem);
 
 /// Rate limited: `Retry-After`, `RateLimit` and `RateLimit-Policy` say when to try again.
 #[derive(ToResponse)]
-#[response(description = "Too many requests", content_type = "application/problem+json")]
+#[response(
+    description = "Too many requests",
+    content_type = "application/problem+json",
+    headers(
+        ("Retry-After" = u64, description = "Seconds until the limit resets"),
+        ("RateLimit" = String, description = "Remaining quota and reset, e.g. `\"login-ip\";r=0;t=42` (draft-ietf-httpapi-ratelimit-headers)"),
+        ("RateLimit-Policy" = String, description = "The quota and window, e.g. `\"login-ip\";q=30;w=600`"),
+    )
+)]
 pub struct TooManyRequests(pub Problem);
 
 /// The resource does not exist or the caller may not see it.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Problem;
 use shared::accounts::{
-    AuthResponse, ConfirmEmailRequest, CreateTokenRequest, CreatedToken, LoginRequest, Me,
+    AuthResponse, ConfirmEmailRequest, CreateTokenRequest, CreatedToken, ExportFormat, LoginRequest, Me,
     PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, UpdateMeRequest,
     UserProfile, UserSort,
 };
@@ -262,29 +262,10 @@ pub async fn delete_token(session: &SessionHandle, id: &str) -> Result<(), ApiEr
     read_empty(send_authed::<()>(session, Method::DELETE, &url, None).await?).await
 }
 
-/// The two shapes of `GET /me/export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Json,
-    Csv,
-}
-
-impl ExportFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "json",
-            ExportFormat::Csv => "csv",
-        }
-    }
-}
-
 /// `GET /me/export[?format=csv]` as a Blob to hand to the browser's download machinery: the
 /// bearer token rules out a plain link.
 pub async fn export(session: &SessionHandle, format: ExportFormat) -> Result<web_sys::Blob, ApiError> {
-    let url = match format {
-        ExportFormat::Json => format!("{BASE}/me/export"),
-        ExportFormat::Csv => format!("{BASE}/me/export?format=csv"),
-    };
+    let url = format!("{BASE}/me/export?format={}", format.as_str());
     let response = send_authed::<()>(session, Method::GET, &url, None).await?;
     let status = response.status();
     if !response.ok() {

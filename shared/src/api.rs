@@ -201,6 +201,16 @@ pub struct SummaryListQuery {
     pub cursor: Option<String>,
 }
 
+/// Query of `GET /summaries/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct GetSummaryQuery {
+    /// Share token of an unlisted summary (from its `share_url`).
+    pub share: Option<String>,
+}
+
 /// Query of `GET /papers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

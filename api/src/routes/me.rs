@@ -1,9 +1,9 @@
 //! `/api/v1/me`: the caller's own account — profile, password, API tokens and export.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use serde::Deserialize;
-use shared::accounts::{AccountExport, ApiToken, CreateTokenRequest, CreatedToken, Me, UpdateMeRequest};
-use utoipa::{IntoParams, ToSchema};
+use shared::accounts::{
+    AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportFormat, ExportQuery, Me, UpdateMeRequest,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AuthUser, Writer, password};
@@ -186,24 +186,6 @@ async fn revoke_token(
     let user = writer.session()?;
     db::credentials::revoke_api_token(&state.db, user.id, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Format of the account export.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum ExportFormat {
-    #[default]
-    Json,
-    Csv,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct ExportQuery {
-    /// `json` (default) or `csv`.
-    #[serde(default)]
-    format: ExportFormat,
 }
 
 /// Everything the caller wrote: summaries (all visibilities) and comments.

@@ -1,9 +1,7 @@
 //! `/api/v1/summaries`: reading summaries.
 
 use actix_web::{get, web};
-use serde::Deserialize;
-use shared::api::{Page, Summary, SummaryListQuery};
-use utoipa::IntoParams;
+use shared::api::{GetSummaryQuery, Page, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeAuthUser;
@@ -45,15 +43,6 @@ async fn list_summaries(
     )
     .await?;
     Ok(web::Json(page))
-}
-
-/// Query of `GET /summaries/{id}`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct GetSummaryQuery {
-    /// Share token of an unlisted summary.
-    share: Option<String>,
 }
 
 /// One summary. Unlisted summaries need their share token; private ones are not found.

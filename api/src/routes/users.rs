@@ -1,10 +1,8 @@
 //! `/api/v1/users`: the directory and public profiles.
 
 use actix_web::{get, web};
-use serde::Deserialize;
-use shared::accounts::{UserListQuery, UserProfile};
+use shared::accounts::{UserListQuery, UserProfile, UserSummariesQuery};
 use shared::api::{Page, Summary, SummarySort};
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeAuthUser;
@@ -54,16 +52,6 @@ async fn get_user(
     username: web::Path<String>,
 ) -> Result<web::Json<UserProfile>, ApiError> {
     Ok(web::Json(db::accounts::profile(&state.db, &username).await?))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct UserSummariesQuery {
-    /// Page size, 1 to 100 (default 20).
-    limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// A user's public summaries, newest first. Their anonymous ones are listed only to themselves.

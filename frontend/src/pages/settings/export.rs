@@ -4,7 +4,9 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError, ExportFormat};
+use shared::accounts::ExportFormat;
+
+use crate::api::{self, ApiError};
 use crate::state::use_session;
 
 #[function_component(ExportSection)]
@@ -19,7 +21,7 @@ pub fn export_section() -> Html {
             let session = session.clone();
             let pending = pending.clone();
             let error = error.clone();
-            let filename = format!("shortscience-{username}.{}", format.extension());
+            let filename = format!("shortscience-{username}.{}", format.as_str());
             Callback::from(move |_: MouseEvent| {
                 if pending.is_some() {
                     return;

@@ -20,10 +20,16 @@ async fn forty_wrong_passwords_hit_429_and_the_window_ends(backend: Backend) {
     app.register("target").await;
     let mut limited = None;
     for attempt in 1..=40 {
+        // Guesses alternate between the username and the email: one account, one quota.
+        let login = if attempt % 2 == 0 {
+            "target"
+        } else {
+            "target@example.org"
+        };
         let response = app
             .post(
                 "/api/v1/auth/login",
-                json!({"login": "target", "password": "not the password"}),
+                json!({"login": login, "password": "not the password"}),
             )
             .await;
         assert!(
@@ -34,6 +40,10 @@ async fn forty_wrong_passwords_hit_429_and_the_window_ends(backend: Backend) {
         match response.status().as_u16() {
             401 => {}
             429 => {
+                assert!(
+                    attempt <= 11,
+                    "the per-account quota (10) counts username and email together"
+                );
                 limited = Some(response);
                 break;
             }

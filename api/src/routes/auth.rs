@@ -88,12 +88,24 @@ async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let by_ip = limit(&state.limits.login_ip, &client_ip(&state, &req))?;
-    let by_account = limit(&state.limits.login_account, &body.login.trim().to_lowercase())?;
-    Ok(with_limits(sign_in(&state, &body).await, &[by_ip, by_account]))
+    let user = db::accounts::find_by_login(&state.db, &body.login).await?;
+    // Keyed by the account, so guessing through its username and its email shares one quota.
+    let account_key = match &user {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("login:{}", body.login.trim().to_lowercase()),
+    };
+    let by_account = limit(&state.limits.login_account, &account_key)?;
+    Ok(with_limits(
+        sign_in(&state, &body, user).await,
+        &[by_ip, by_account],
+    ))
 }
 
-async fn sign_in(state: &AppState, body: &LoginRequest) -> Result<HttpResponse, ApiError> {
-    let user = db::accounts::find_by_login(&state.db, &body.login).await?;
+async fn sign_in(
+    state: &AppState,
+    body: &LoginRequest,
+    user: Option<users::Model>,
+) -> Result<HttpResponse, ApiError> {
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     // Unknown accounts are checked against a decoy hash: same answer, same time.
     let valid = password::verify(body.password.clone(), stored, &state.decoy_hash).await;

@@ -2,6 +2,7 @@
 //! resource. The only place that builds SQL.
 
 pub mod accounts;
+pub mod bulk;
 pub mod comments;
 pub mod credentials;
 pub mod entity;

@@ -6,17 +6,14 @@ use chrono::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Set, Statement};
+use sea_orm::{DatabaseConnection, Set};
 use shared::markdown::render_markdown;
 
 use crate::db::entity::{papers, summaries, summary_revisions, summary_tags, users, votes};
-use crate::db::{self, papers::to_json_list};
+use crate::db::{self, bulk, papers::to_json_list};
 
 /// Summaries written per transaction.
 const BATCH: usize = 2000;
-/// Rows per INSERT statement; keeps bind parameters below SQLite's limit.
-const ROWS_PER_STATEMENT: usize = 500;
 
 const TOPICS: &[&str] = &[
     "contrastive learning",
@@ -73,10 +70,10 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
     let mut rng = StdRng::seed_from_u64(seed);
     let now = db::now();
 
-    let first_user = next_id(db, "users").await?;
-    let first_paper = next_id(db, "papers").await?;
-    let first_summary = next_id(db, "summaries").await?;
-    let first_revision = next_id(db, "summary_revisions").await?;
+    let first_user = bulk::next_id(db, "users").await?;
+    let first_paper = bulk::next_id(db, "papers").await?;
+    let first_summary = bulk::next_id(db, "summaries").await?;
+    let first_revision = bulk::next_id(db, "summary_revisions").await?;
 
     let progress = ProgressBar::new((user_count + paper_count + count) as u64);
     progress.set_style(
@@ -99,7 +96,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
             updated_at: Set(now - Duration::days(800)),
             ..Default::default()
         });
-        insert_all(&txn, rows.collect()).await?;
+        bulk::insert_all(&txn, rows.collect()).await?;
         txn.commit().await?;
         progress.inc(chunk.len() as u64);
     }
@@ -126,7 +123,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
                 }
             })
             .collect();
-        insert_all(&txn, rows).await?;
+        bulk::insert_all(&txn, rows).await?;
         txn.commit().await?;
         progress.inc(chunk.len() as u64);
     }
@@ -192,61 +189,16 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
             });
         }
         let txn = db::begin_write(db).await?;
-        insert_all(&txn, summary_rows).await?;
-        insert_all(&txn, revision_rows).await?;
-        insert_all(&txn, tag_rows).await?;
-        insert_all(&txn, vote_rows).await?;
+        bulk::insert_all(&txn, summary_rows).await?;
+        bulk::insert_all(&txn, revision_rows).await?;
+        bulk::insert_all(&txn, tag_rows).await?;
+        bulk::insert_all(&txn, vote_rows).await?;
         txn.commit().await?;
         progress.inc(chunk.len() as u64);
     }
     for table in ["users", "papers", "summaries", "summary_revisions"] {
-        sync_sequence(db, table).await?;
+        bulk::sync_sequence(db, table).await?;
     }
     progress.finish_with_message("done");
-    Ok(())
-}
-
-/// Inserts rows in multi-row statements.
-async fn insert_all<A, C>(db: &C, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let statement: Vec<A> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-        <A::Entity as EntityTrait>::insert_many(statement)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The first free id of a table.
-async fn next_id(db: &DatabaseConnection, table: &str) -> anyhow::Result<i64> {
-    let query = Query::select()
-        .expr(Func::coalesce([
-            Expr::col(sea_orm::sea_query::Alias::new("id")).max(),
-            Expr::val(0),
-        ]))
-        .from(sea_orm::sea_query::Alias::new(table))
-        .to_owned();
-    let row = db.query_one(&query).await?;
-    let max: i64 = match row {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
-    Ok(max + 1)
-}
-
-/// PostgreSQL sequences do not see explicit ids; move them past the largest id.
-async fn sync_sequence(db: &DatabaseConnection, table: &str) -> anyhow::Result<()> {
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        db.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"),
-        ))
-        .await?;
-    }
     Ok(())
 }

@@ -1,0 +1,49 @@
+//! Bulk writes for generated volume: multi-row inserts with ids assigned by the caller.
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement};
+
+/// Rows per INSERT statement; keeps bind parameters below SQLite's limit.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Inserts rows in multi-row statements.
+pub async fn insert_all<A, C>(db: &C, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let statement: Vec<A> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        <A::Entity as EntityTrait>::insert_many(statement)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The first free id of a table.
+pub async fn next_id(db: &DatabaseConnection, table: &str) -> Result<i64, sea_orm::DbErr> {
+    let query = Query::select()
+        .expr(Func::coalesce([Expr::col(Alias::new("id")).max(), Expr::val(0)]))
+        .from(Alias::new(table))
+        .to_owned();
+    let row = db.query_one(&query).await?;
+    let max: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(max + 1)
+}
+
+/// PostgreSQL sequences do not see explicit ids; move them past the largest id.
+pub async fn sync_sequence(db: &DatabaseConnection, table: &str) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"),
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -57,6 +57,18 @@ pub async fn request_context(
     Ok(res)
 }
 
+/// Answers HEAD wherever GET is answered. The route sees a GET; the HTTP layer remembers the
+/// request was HEAD and sends the headers (with the GET's length) but no body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
 /// Adds `ETag` and `Cache-Control` to successful GETs and answers a matching `If-None-Match` with 304.
 pub async fn conditional_get(
     req: ServiceRequest,

@@ -104,6 +104,7 @@ impl Application {
                 .default_service(web::to(routes::spa::fallback))
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))
+                .wrap(from_fn(middleware::head_as_get))
                 .wrap(Compress::default())
                 // Defence in depth for every page and response: no MIME sniffing, no framing of
                 // our pages by other sites, no full URLs (share tokens) leaked to other sites.

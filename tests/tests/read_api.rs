@@ -210,6 +210,15 @@ async fn unlisted_summaries_need_their_share_link(app: TestApp) {
 }
 
 async fn unchanged_lists_revalidate_with_304(app: TestApp) {
+    let head = app
+        .client
+        .head(app.url("/api/v1/summaries"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200, "HEAD works wherever GET does");
+    assert!(head.headers().contains_key("etag"));
+    assert!(head.bytes().await.unwrap().is_empty(), "and sends no body");
     let first = app.get("/api/v1/summaries").await;
     let etag = first.headers()["etag"].clone();
     assert!(

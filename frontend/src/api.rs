@@ -119,8 +119,21 @@ pub async fn get_paper(id: &str) -> Result<Paper, ApiError> {
 }
 
 /// `GET /summaries/{id}`.
-pub async fn get_summary(id: &str) -> Result<Summary, ApiError> {
-    get_json(Request::get(&format!("{BASE}/summaries/{}", encode_segment(id)))).await
+pub async fn get_summary(
+    session: &SessionHandle,
+    id: &str,
+    share: Option<&str>,
+) -> Result<Summary, ApiError> {
+    let mut url = format!("{BASE}/summaries/{}", encode_segment(id));
+    if let Some(token) = share {
+        url.push_str(&format!("?share={}", encode_segment(token)));
+    }
+    // Signed in, the reader may see more: their own private or anonymous summaries.
+    if session.session().is_some() {
+        read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+    } else {
+        get_json(Request::get(&url)).await
+    }
 }
 
 /// The wire name of a sort order; a match rather than a string copy so that a new variant in

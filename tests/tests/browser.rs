@@ -212,3 +212,30 @@ async fn two_windows_refreshing_at_once_stay_signed_in() {
     browser.find("#sign-in-link").await;
     browser.close().await;
 }
+
+/// A share link opens an unlisted summary in the app; without its token the summary is not found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_share_link_opens_an_unlisted_summary() {
+    use api::db::entity::summaries;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let summary = summaries::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let id = summary.id;
+    let mut unlisted: summaries::ActiveModel = summary.into();
+    unlisted.visibility = Set("unlisted".to_owned());
+    unlisted.share_token = Set(Some("letmein-0123456789".to_owned()));
+    unlisted.update(&app.db).await.unwrap();
+
+    let shared = app.url(&format!("/summary/{id}?share=letmein-0123456789"));
+    let dom = tokio::task::spawn_blocking(move || rendered_dom(&shared))
+        .await
+        .unwrap();
+    assert!(dom.contains("summary-body"), "the summary is shown:\n{dom}");
+    let bare = app.url(&format!("/summary/{id}"));
+    let dom = tokio::task::spawn_blocking(move || rendered_dom(&bare))
+        .await
+        .unwrap();
+    assert!(!dom.contains("summary-body"), "not without the token:\n{dom}");
+    assert!(dom.to_lowercase().contains("not found"), "{dom}");
+}

@@ -1,7 +1,10 @@
 //! One summary on its own page (the permalink), under a header naming its paper.
 
+use std::collections::HashMap;
+
 use shared::api::PaperRef;
 use yew::prelude::*;
+use yew_router::prelude::use_location;
 
 use crate::api;
 use crate::app::Route;
@@ -11,6 +14,7 @@ use crate::components::status::{ErrorBox, Loading};
 use crate::components::summary_card::SummaryCard;
 use crate::hooks::{Fetch, use_document_title, use_fetch};
 use crate::pages::not_found::NotFound;
+use crate::state::{SessionState, use_session};
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryPageProps {
@@ -19,7 +23,21 @@ pub struct SummaryPageProps {
 
 #[function_component(SummaryPage)]
 pub fn summary_page(props: &SummaryPageProps) -> Html {
-    let (summary, retry) = use_fetch(props.id.clone(), |id| async move { api::get_summary(&id).await });
+    let session = use_session();
+    // Unlisted summaries open with the `?share=` token of their share link.
+    let share = use_location()
+        .and_then(|location| location.query::<HashMap<String, String>>().ok())
+        .and_then(|mut query| query.remove("share"));
+    // Wait for a session being restored: a private summary would 404 for the anonymous reader.
+    let restoring = matches!(session.state(), SessionState::Restoring);
+    let signed_in = session.session().is_some();
+    let key = (props.id.clone(), share, signed_in, restoring);
+    let (summary, retry) = use_fetch(key, move |(id, share, _, restoring)| async move {
+        if restoring {
+            std::future::pending::<()>().await;
+        }
+        api::get_summary(&session, &id, share.as_deref()).await
+    });
     use_document_title(match &summary {
         Fetch::Ready(summary) => Some(format!("Summary of {}", summary.paper.title)),
         Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),

@@ -406,10 +406,18 @@ fn parse_retry_after(value: &str) -> Option<u64> {
 /// Percent-encodes an opaque id for use as one path segment: ids are the server's strings and
 /// must not be able to add path segments or a query.
 pub fn encode_segment(id: &str) -> String {
+    percent_encode(id, b"")
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986) and the `also_keep` bytes.
+pub fn percent_encode(text: &str, also_keep: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~')
+            || also_keep.contains(&byte)
+        {
             out.push(char::from(byte));
         } else {
             out.push('%');

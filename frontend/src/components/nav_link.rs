@@ -128,18 +128,7 @@ pub fn with_next(path: &str, next: &str) -> String {
     if next == "/" {
         return path.to_owned();
     }
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = format!("{path}?next=");
-    for byte in next.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
-        }
-    }
-    out
+    format!("{path}?next={}", crate::api::percent_encode(next, b"/"))
 }
 
 /// Goes to any in-app path (with its query), replacing the current history entry: after signing

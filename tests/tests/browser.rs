@@ -218,24 +218,44 @@ async fn two_windows_refreshing_at_once_stay_signed_in() {
 async fn a_share_link_opens_an_unlisted_summary() {
     use api::db::entity::summaries;
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use tests::browser::Browser;
 
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let summary = summaries::Entity::find().one(&app.db).await.unwrap().unwrap();
     let id = summary.id;
+    let first_words: String = summary
+        .body_markdown
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut unlisted: summaries::ActiveModel = summary.into();
     unlisted.visibility = Set("unlisted".to_owned());
     unlisted.share_token = Set(Some("letmein-0123456789".to_owned()));
     unlisted.update(&app.db).await.unwrap();
 
-    let shared = app.url(&format!("/summary/{id}?share=letmein-0123456789"));
-    let dom = tokio::task::spawn_blocking(move || rendered_dom(&shared))
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url(&format!("/summary/{id}?share=letmein-0123456789")))
         .await
         .unwrap();
-    assert!(dom.contains("summary-body"), "the summary is shown:\n{dom}");
-    let bare = app.url(&format!("/summary/{id}"));
-    let dom = tokio::task::spawn_blocking(move || rendered_dom(&bare))
+    browser.find(".summary-body").await;
+    browser
+        .wait_for_text(".summary-body", first_words.trim_start_matches('#').trim())
+        .await;
+    browser
+        .client
+        .goto(&app.url(&format!("/summary/{id}")))
         .await
         .unwrap();
-    assert!(!dom.contains("summary-body"), "not without the token:\n{dom}");
-    assert!(dom.to_lowercase().contains("not found"), "{dom}");
+    browser.wait_for_text(".not-found", "could not find that summary").await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(".summary-body"))
+            .await
+            .is_err()
+    );
+    browser.close().await;
 }

@@ -271,3 +271,34 @@ mod tests {
         assert!(!html.contains("field-errors"), "{html}");
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct SaveActionsProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub pending_label: AttrValue,
+    pub pending: bool,
+    /// Announced beside the button once the change is saved, e.g. "Profile saved."
+    #[prop_or_default]
+    pub done: Option<AttrValue>,
+}
+
+/// The submit button of a settings form with its status line, which screen readers announce.
+#[function_component(SaveActions)]
+pub fn save_actions(props: &SaveActionsProps) -> Html {
+    html! {
+        <div class="form-actions">
+            <SubmitButton
+                id={props.id.clone()}
+                label={props.label.clone()}
+                pending_label={props.pending_label.clone()}
+                pending={props.pending}
+            />
+            <span class="form-status" role="status">
+                if let Some(done) = &props.done {
+                    <span class="saved">{ done }</span>
+                }
+            </span>
+        </div>
+    }
+}

@@ -5,7 +5,7 @@ use shared::problem::FieldErrors;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::field::{FormMessage, SubmitButton, TextField};
+use crate::components::field::{FormMessage, SaveActions, TextField};
 use crate::forms::{FieldRef, FormAction, field_error, on_blur, on_input, on_submit, use_form};
 use crate::state::use_session;
 
@@ -117,19 +117,13 @@ pub fn password_section() -> Html {
                     onblur={on_blur(&form, "new_password")}
                 />
                 <FormMessage message={form.message.clone()} />
-                <div class="form-actions">
-                    <SubmitButton
-                        id="password-submit"
-                        label="Change password"
-                        pending_label="Changing password…"
-                        pending={form.pending}
-                    />
-                    <span class="form-status" role="status">
-                        if *changed {
-                            <span class="saved">{ "Password changed." }</span>
-                        }
-                    </span>
-                </div>
+                <SaveActions
+                    id="password-submit"
+                    label="Change password"
+                    pending_label="Changing password…"
+                    pending={form.pending}
+                    done={(*changed).then_some(AttrValue::from("Password changed."))}
+                />
             </form>
         </section>
     }

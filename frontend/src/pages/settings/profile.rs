@@ -5,7 +5,7 @@ use shared::problem::FieldErrors;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::field::{Checkbox, FormMessage, SubmitButton, TextField};
+use crate::components::field::{Checkbox, FormMessage, SaveActions, TextField};
 use crate::forms::{FieldRef, FormAction, on_blur, on_input, on_submit, use_form};
 use crate::state::use_session;
 
@@ -161,19 +161,13 @@ pub fn profile_section() -> Html {
                     onchange={on_notify}
                 />
                 <FormMessage message={form.message.clone()} />
-                <div class="form-actions">
-                    <SubmitButton
-                        id="profile-submit"
-                        label="Save profile"
-                        pending_label="Saving…"
-                        pending={form.pending}
-                    />
-                    <span class="form-status" role="status">
-                        if *saved {
-                            <span class="saved">{ "Profile saved." }</span>
-                        }
-                    </span>
-                </div>
+                <SaveActions
+                    id="profile-submit"
+                    label="Save profile"
+                    pending_label="Saving…"
+                    pending={form.pending}
+                    done={(*saved).then_some(AttrValue::from("Profile saved."))}
+                />
             </form>
         </section>
     }

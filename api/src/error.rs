@@ -147,7 +147,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
             // The alternate form prints the whole cause chain.
-            tracing::error!(error = %format!("{:#}", AnyhowChain(self)), "request failed");
+            tracing::error!(error = %format!("{:#}", CauseChain(self)), "request failed");
         }
         let mut response = problem_response(&self.problem());
         let headers = response.headers_mut();
@@ -186,9 +186,9 @@ impl ResponseError for ApiError {
 }
 
 /// Displays an error with its sources, for logs.
-struct AnyhowChain<'a>(&'a ApiError);
+struct CauseChain<'a>(&'a ApiError);
 
-impl std::fmt::Display for AnyhowChain<'_> {
+impl std::fmt::Display for CauseChain<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)?;
         let mut source = std::error::Error::source(self.0);

@@ -45,6 +45,11 @@ async fn mail_about(app: &TestApp, to: &str, topic: &str) -> tests::smtp_sink::M
     }
 }
 
+/// A sign-up attempt: its status and body.
+async fn sign_up(app: &TestApp, body: Value) -> (u16, Value) {
+    status(app.post("/api/v1/auth/register", body).await).await
+}
+
 async fn me(app: &TestApp, token: &str) -> reqwest::Response {
     app.send(Method::GET, "/api/v1/me", Some(token), None).await
 }
@@ -100,56 +105,41 @@ async fn sign_up_sign_in_refresh_and_sign_out(app: TestApp) {
 }
 
 async fn sign_up_reports_bad_and_taken_fields(app: TestApp) {
-    let (code, body) = status(
-        app.post(
-            "/api/v1/auth/register",
-            json!({"username": "x", "email": "nope", "password": "short"}),
-        )
-        .await,
+    let (code, body) = sign_up(
+        &app,
+        json!({"username": "x", "email": "nope", "password": "short"}),
     )
     .await;
     assert_eq!(code, 422);
     for field in ["username", "email", "password"] {
         assert!(body["errors"][field].is_array(), "{field} is explained: {body}");
     }
-    let (code, body) = status(
-        app.post(
-            "/api/v1/auth/register",
-            json!({"username": "grace", "email": "grace@example.org", "password": "grace@example.org"}),
-        )
-        .await,
+    let (code, body) = sign_up(
+        &app,
+        json!({"username": "grace", "email": "grace@example.org", "password": "grace@example.org"}),
     )
     .await;
     assert_eq!(code, 422, "the email is not a password");
     assert!(body["errors"]["password"].is_array());
 
     app.register("grace").await;
-    let (code, body) = status(
-        app.post(
-            "/api/v1/auth/register",
-            json!({"username": "GRACE", "email": "other@example.org", "password": PASSWORD}),
-        )
-        .await,
+    let (code, body) = sign_up(
+        &app,
+        json!({"username": "GRACE", "email": "other@example.org", "password": PASSWORD}),
     )
     .await;
     assert_eq!(code, 409);
     assert!(body["errors"]["username"].is_array(), "{body}");
-    let (code, body) = status(
-        app.post(
-            "/api/v1/auth/register",
-            json!({"username": "grace2", "email": "Grace@example.org", "password": PASSWORD}),
-        )
-        .await,
+    let (code, body) = sign_up(
+        &app,
+        json!({"username": "grace2", "email": "Grace@example.org", "password": PASSWORD}),
     )
     .await;
     assert_eq!(code, 409);
     assert!(body["errors"]["email"].is_array(), "{body}");
-    let (code, _) = status(
-        app.post(
-            "/api/v1/auth/register",
-            json!({"username": "u1", "email": "e@example.org", "password": PASSWORD, "admin": true}),
-        )
-        .await,
+    let (code, _) = sign_up(
+        &app,
+        json!({"username": "u1", "email": "e@example.org", "password": PASSWORD, "admin": true}),
     )
     .await;
     assert_eq!(code, 422, "unknown fields are refused");
@@ -628,22 +618,49 @@ async fn the_directory_and_a_profile_count_public_summaries(app: TestApp) {
 }
 
 async fn the_export_holds_what_the_user_wrote(app: TestApp) {
-    let user = app.register("writer").await;
-    let export: AccountExport = app
-        .send(Method::GET, "/api/v1/me/export", Some(&user.access_token), None)
+    // Mira wrote three demo summaries, one of them anonymous; give her a password to sign in.
+    assert!(api::demo::load(&app.db).await.unwrap());
+    let mira = api::db::accounts::find_by_username(&app.db, "mira")
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = api::auth::password::hash(PASSWORD.to_owned()).await.unwrap();
+    api::db::accounts::set_password(&app.db, mira.id, hash, false)
+        .await
+        .unwrap();
+    let session: AuthResponse = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "mira", "password": PASSWORD}),
+        )
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(export.user.username, "writer");
-    assert!(export.summaries.is_empty() && export.comments.is_empty());
+    let token = session.access_token;
+
+    let export: AccountExport = app
+        .send(Method::GET, "/api/v1/me/export", Some(&token), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export.user.username, "mira");
+    assert_eq!(
+        export.summaries.len(),
+        3,
+        "everything she wrote, the anonymous summary too"
+    );
+    assert!(
+        export
+            .summaries
+            .iter()
+            .all(|s| s.author.as_ref().is_some_and(|a| a.username == "mira"))
+    );
+    assert!(export.summaries.iter().any(|s| s.anonymous));
+
     let csv = app
-        .send(
-            Method::GET,
-            "/api/v1/me/export?format=csv",
-            Some(&user.access_token),
-            None,
-        )
+        .send(Method::GET, "/api/v1/me/export?format=csv", Some(&token), None)
         .await;
     assert_eq!(csv.status(), 200);
     assert!(
@@ -654,6 +671,17 @@ async fn the_export_holds_what_the_user_wrote(app: TestApp) {
     );
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("kind,id,paper_key"), "{text}");
+    for summary in &export.summaries {
+        assert!(
+            text.contains(&summary.paper.key),
+            "a row for {}",
+            summary.paper.key
+        );
+    }
+    assert!(
+        text.contains("$$"),
+        "the Markdown source with its math survives CSV quoting"
+    );
     assert_eq!(app.get("/api/v1/me/export").await.status(), 401);
 }
 

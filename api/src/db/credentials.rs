@@ -214,7 +214,7 @@ pub async fn use_api_token(
     let Some(user) = users::Entity::find_by_id(token.user_id).one(db).await? else {
         return Ok(None);
     };
-    Ok(Some((user.clone(), to_api_token(token).scopes)))
+    Ok(Some((user, to_api_token(token).scopes)))
 }
 
 /// What a mailed link is for.

@@ -63,6 +63,12 @@ impl Cursor {
         Ok(Cursor { order, key, id })
     }
 
+    /// The sort key read as a timestamp (orders by time store microseconds since the epoch).
+    pub fn key_time(&self) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+        chrono::DateTime::from_timestamp_micros(self.key)
+            .ok_or_else(|| ApiError::BadRequest("The cursor is not valid.".to_owned()))
+    }
+
     /// Rows after this cursor in a `(sort_column DESC, id DESC)` ordering.
     pub fn rows_after<C: ColumnTrait>(
         &self,

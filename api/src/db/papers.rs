@@ -24,12 +24,7 @@ pub async fn list(db: &DatabaseConnection, query: &PaperListQuery) -> Result<Pag
     };
     if let Some(after) = page.after {
         select = select.filter(match query.sort {
-            PaperSort::Recent => after.rows_after(
-                sort_column,
-                papers::Column::Id,
-                chrono::DateTime::from_timestamp_micros(after.key)
-                    .ok_or_else(|| ApiError::BadRequest("The cursor is not valid.".to_owned()))?,
-            ),
+            PaperSort::Recent => after.rows_after(sort_column, papers::Column::Id, after.key_time()?),
             PaperSort::MostSummarized => after.rows_after(sort_column, papers::Column::Id, after.key),
         });
     }

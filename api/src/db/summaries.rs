@@ -74,12 +74,7 @@ pub async fn list(
     };
     if let Some(after) = page.after {
         let condition: Condition = match sort {
-            SummarySort::New => after.rows_after(
-                sort_column,
-                summaries::Column::Id,
-                chrono::DateTime::from_timestamp_micros(after.key)
-                    .ok_or_else(|| ApiError::BadRequest("The cursor is not valid.".to_owned()))?,
-            ),
+            SummarySort::New => after.rows_after(sort_column, summaries::Column::Id, after.key_time()?),
             SummarySort::Top => after.rows_after(sort_column, summaries::Column::Id, after.key),
         };
         select = select.filter(condition);

@@ -76,7 +76,7 @@ async fn update_me(
         let hash = password::hash(new_password).await?;
         db::accounts::set_password(&state.db, account.id, hash, false).await?;
     }
-    let updated = db::accounts::update_profile(&state.db, current(&state, &user).await?, change).await?;
+    let updated = db::accounts::update_profile(&state.db, account, change).await?;
     Ok(web::Json(db::accounts::to_me(&updated)))
 }
 

@@ -250,3 +250,42 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Runs a Python test tool from the virtualenv that `cargo xtask test` makes (it sets
+/// `SHORTSCIENCE_TEST_PYTHON`). `program` is a script in `tests/python/` (`*.py`) or a command
+/// the virtualenv installed (e.g. `schemathesis`). A missing virtualenv fails the test: these
+/// checks are never skipped. Returns the combined output; panics with it when the tool fails.
+pub async fn python_tool(program: &str, args: &[&str]) -> String {
+    let python = PathBuf::from(std::env::var("SHORTSCIENCE_TEST_PYTHON").expect(
+        "SHORTSCIENCE_TEST_PYTHON must name the Python of the test tools' virtualenv \
+         (`cargo xtask test` makes it from tests/python/requirements.txt and sets it)",
+    ));
+    let here = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/python"));
+    let mut command = if program.ends_with(".py") {
+        let mut command = tokio::process::Command::new(&python);
+        command.arg(here.join(program));
+        command
+    } else {
+        tokio::process::Command::new(python.with_file_name(program))
+    };
+    // The tools call each other (openapi-python-client runs ruff): the virtualenv comes first.
+    let bin = python.parent().map(PathBuf::from).unwrap_or_default();
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::var_os("PATH").iter().flat_map(std::env::split_paths)),
+    )
+    .expect("a PATH");
+    let output = command
+        .args(args)
+        .env("PATH", path)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{program} {args:?} failed:\n{text}");
+    text
+}

@@ -77,8 +77,10 @@ fn main() -> anyhow::Result<()> {
                 "-D",
                 "warnings",
             ]))?;
+            let python = python_tools(&root)?;
             let mut test = cargo();
-            test.args(["test", "--workspace"]);
+            test.args(["test", "--workspace"])
+                .env("SHORTSCIENCE_TEST_PYTHON", python);
             if std::env::var_os("SHORTSCIENCE_TEST_POSTGRES_URL").is_none() {
                 // The local server every machine of ours runs; a missing server fails the run.
                 test.env(
@@ -288,6 +290,36 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
 /// what rustc emits).
 fn wasm_opt(root: &Path) -> PathBuf {
     target_dir(root).join("tools/node_modules/.bin/wasm-opt")
+}
+
+/// The virtualenv of the Python tools the tests run (schemathesis, openapi-spec-validator,
+/// openapi-python-client), made from the pinned `tests/python/requirements.txt` and remade only
+/// when that file changes. Returns its Python.
+fn python_tools(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = target_dir(root).join("python");
+    let python = venv.join("bin/python");
+    let requirements = root.join("tests/python/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).context("reading tests/python/requirements.txt")?;
+    let stamp = venv.join("installed-requirements.txt");
+    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|have| have == wanted) {
+        return Ok(python);
+    }
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv)?;
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements))?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(python)
 }
 
 fn target_dir(root: &Path) -> PathBuf {

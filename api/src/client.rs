@@ -30,26 +30,32 @@ impl TrustedProxies {
     }
 
     /// The client's address. Forwarded addresses are read right to left, skipping trusted proxies:
-    /// entries further left were written by the client itself and cannot be believed.
+    /// entries further left were written by the client itself and cannot be believed. The walk
+    /// ends at the first untrusted address, or at an entry that is not an address: then the
+    /// last trusted hop before it is the client as far as anyone can tell.
     pub fn client_address(&self, req: &HttpRequest) -> Option<IpAddr> {
         let peer = req.peer_addr()?.ip();
-        if !self.trusts(peer) {
-            return Some(peer);
-        }
-        let forwarded: Vec<IpAddr> = req
+        let forwarded: Vec<&str> = req
             .headers()
             .get_all("x-forwarded-for")
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
-            .map_while(|entry| entry.trim().parse::<IpAddr>().ok())
             .collect();
-        Some(
-            forwarded
-                .into_iter()
-                .rev()
-                .find(|ip| !self.trusts(*ip))
-                .unwrap_or(peer),
-        )
+        Some(self.walk(peer, &forwarded))
+    }
+
+    fn walk(&self, peer: IpAddr, forwarded: &[&str]) -> IpAddr {
+        let mut client = peer;
+        for entry in forwarded.iter().rev() {
+            if !self.trusts(client) {
+                break;
+            }
+            match entry.trim().parse::<IpAddr>() {
+                Ok(hop) => client = hop,
+                Err(_) => break,
+            }
+        }
+        client
     }
 }
 

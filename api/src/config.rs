@@ -28,6 +28,9 @@ pub struct Config {
     pub rate_limits: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`SHORTSCIENCE_TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// How long a session lasts from sign-in, however often it is refreshed
+    /// (`SHORTSCIENCE_SESSION_DAYS`).
+    pub session_lifetime: chrono::Duration,
 }
 
 /// A configuration value that must never reach logs or error messages.
@@ -69,6 +72,14 @@ impl Config {
             "off" => false,
             other => anyhow::bail!("SHORTSCIENCE_RATE_LIMITS must be `on` or `off`, got {other:?}"),
         };
+        let days = get("SHORTSCIENCE_SESSION_DAYS", "30");
+        let session_days: i64 = days
+            .parse()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+            .with_context(|| {
+                format!("SHORTSCIENCE_SESSION_DAYS must be a number of days from 1 to 365, got {days:?}")
+            })?;
         let bind = get("SHORTSCIENCE_BIND", "127.0.0.1:8080");
         let bind = bind
             .parse()
@@ -90,7 +101,27 @@ impl Config {
             rate_limits,
             trusted_proxies: TrustedProxies::parse(&get("SHORTSCIENCE_TRUSTED_PROXIES", ""))
                 .map_err(|e| anyhow::anyhow!("SHORTSCIENCE_TRUSTED_PROXIES: {e}"))?,
+            session_lifetime: chrono::Duration::days(session_days),
         })
+    }
+
+    /// Whether the site is served to this machine only (its public URL names a loopback host):
+    /// then, without SMTP, mails may go to the log.
+    pub fn is_local_site(&self) -> bool {
+        let Ok(url) = url::Url::parse(&self.public_url) else {
+            return false;
+        };
+        match url.host() {
+            Some(url::Host::Domain(name)) => name == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+    }
+
+    /// Whether the site is served over TLS (then HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// The database URL without credentials, for logs.
@@ -112,6 +143,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("rate_limits", &self.rate_limits)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("session_lifetime", &self.session_lifetime)
             .finish()
     }
 }

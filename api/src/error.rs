@@ -35,6 +35,9 @@ pub enum ApiError {
         errors: Option<FieldErrors>,
         location: Option<String>,
     },
+    /// The path exists but not with this method; `allow` lists the methods it answers.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -89,6 +92,12 @@ impl ApiError {
                 Some("One or more fields are invalid.".to_owned()),
                 Some(errors.clone()),
             ),
+            ApiError::MethodNotAllowed { allow } => (
+                "method-not-allowed",
+                "Method not allowed",
+                Some(format!("This path answers {allow}.")),
+                None,
+            ),
             ApiError::PayloadTooLarge => (
                 "payload-too-large",
                 "Payload too large",
@@ -137,6 +146,7 @@ impl ResponseError for ApiError {
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -169,6 +179,11 @@ impl ResponseError for ApiError {
             ApiError::RateLimited(limited) => {
                 for (name, value) in limited.headers() {
                     headers.insert(name, value);
+                }
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, value);
                 }
             }
             ApiError::Conflict {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod mail;
 pub mod metrics;
 pub mod middleware;
+pub mod outbox;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;

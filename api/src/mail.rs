@@ -19,6 +19,9 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct Mailer {
     from: Mailbox,
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// Without SMTP: whether mails (links included) may go to the log. Only for a site that
+    /// serves its own machine; anywhere else the log may be read by others.
+    log_bodies: bool,
     /// The SMTP URL without its password, for logs and errors.
     relay: String,
 }
@@ -38,15 +41,24 @@ impl Mailer {
     /// relay); a path segment sets the EHLO name (`smtps://host/mail.example.org`). A plain `smtp://`
     /// URL that carries a password but no `tls` parameter gets `tls=required`: the password must
     /// not cross the network in clear text. `None` (or blank): mails are logged, not sent.
-    pub fn new(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Mailer> {
+    ///
+    /// `local_site` (the public URL is a loopback address) allows logging mails in full when no
+    /// SMTP server is configured; otherwise they are dropped with a warning that names no secret.
+    pub fn new(smtp_url: Option<&str>, from: &str, local_site: bool) -> anyhow::Result<Mailer> {
         let from: Mailbox = from.parse().map_err(|e| {
             anyhow!("SHORTSCIENCE_MAIL_FROM {from:?} is not like `ShortScience <noreply@example.org>`: {e}")
         })?;
         let Some(smtp_url) = smtp_url.map(str::trim).filter(|url| !url.is_empty()) else {
+            let relay = if local_site {
+                "none (mails are logged)"
+            } else {
+                "none (mails are dropped; use `shortscience user reset-link`)"
+            };
             return Ok(Mailer {
                 from,
                 transport: None,
-                relay: "none (mails are logged)".to_owned(),
+                log_bodies: local_site,
+                relay: relay.to_owned(),
             });
         };
         let url = secure_url(smtp_url)?;
@@ -58,6 +70,7 @@ impl Mailer {
         Ok(Mailer {
             from,
             transport: Some(transport),
+            log_bodies: false,
             relay,
         })
     }
@@ -74,12 +87,20 @@ impl Mailer {
             .parse()
             .with_context(|| format!("{to:?} is not a mail address"))?;
         let Some(transport) = &self.transport else {
-            tracing::info!(
-                to,
-                subject,
-                body = text_body,
-                "no SMTP server configured: mail logged, not sent"
-            );
+            if self.log_bodies {
+                tracing::info!(
+                    to,
+                    subject,
+                    body = text_body,
+                    "no SMTP server configured: mail logged, not sent"
+                );
+            } else {
+                tracing::warn!(
+                    subject,
+                    "no SMTP server configured: mail dropped (set SHORTSCIENCE_SMTP_URL; \
+                     `shortscience user reset-link` prints reset links)"
+                );
+            }
             return Ok(());
         };
         let message = self.message(to_mailbox, subject, text_body)?;

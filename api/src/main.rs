@@ -4,7 +4,6 @@ use std::io::IsTerminal;
 
 use anyhow::Context;
 use api::config::Config;
-use api::db::credentials::LinkPurpose;
 use api::startup::{Application, openapi};
 use api::{db, demo};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -150,13 +149,12 @@ async fn administer(config: &Config, command: UserCommand) -> anyhow::Result<()>
             tracing::info!(user = %name, "ban lifted");
         }
         UserCommand::ResetLink { name } => {
-            let user = db::accounts::find_by_username(&db, &name)
+            let link = api::domain::accounts::reset_link(&db, &config.public_url, &name)
                 .await?
                 .ok_or_else(|| no_such_user(&name))?;
-            let token = db::credentials::create_link(&db, user.id, LinkPurpose::PasswordReset).await?;
             #[allow(clippy::print_stdout, reason = "printing the link is this command's job")]
             {
-                println!("{}/reset-password?token={token}", config.public_url);
+                println!("{link}");
             }
         }
     }

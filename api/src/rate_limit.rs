@@ -6,17 +6,19 @@
 //! keyed store must be pruned from outside. A fixed window makes `r`, `t` and `Retry-After` exact,
 //! and an expired window carries no state, so pruning it loses nothing. The price is the usual
 //! fixed-window edge: a client may spend a quota at the end of one window and again at the start
-//! of the next, which still bounds password guessing to twice the quota per window.
+//! of the next, which still bounds password guessing to twice the quota per window. Login limits
+//! count failures only ([`Limiter::peek`] before, [`Limiter::fail`] after a wrong password), so
+//! an account's owner signing in often never locks themselves out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 
-/// Keys a limiter tracks at most. Each costs about 100 bytes, so a flood of distinct keys (a botnet,
-/// an IPv6 range) costs each limiter about 10 MB before new keys share one overflow window.
+/// Keys a limiter tracks at most. Each costs about 150 bytes, so a flood of distinct keys (a botnet,
+/// an IPv6 range) costs each limiter about 15 MB; beyond that the oldest windows are evicted.
 const MAX_KEYS: usize = 100_000;
 /// Below this many keys the map is never swept: small maps cost nothing worth reclaiming.
 const SWEEP_FLOOR: usize = 1_024;
@@ -40,6 +42,9 @@ impl Policy {
     pub const PASSWORD_RESET_EMAIL: Policy = Policy::new("password-reset-email", 3, 60 * 60);
     /// Confirmation mails an account may ask for again.
     pub const CONFIRMATION_MAIL_ACCOUNT: Policy = Policy::new("confirmation-mail-account", 3, 60 * 60);
+    /// Wrong current passwords when changing the password, per account: a stolen session must
+    /// not become a password oracle.
+    pub const PASSWORD_CHANGE_ACCOUNT: Policy = Policy::new("password-change-account", 10, 15 * 60);
 
     const fn new(name: &'static str, quota: u32, window_secs: u64) -> Policy {
         Policy {
@@ -191,10 +196,9 @@ impl Limiter {
     fn build(policy: Policy, enabled: bool, max_keys: usize) -> Limiter {
         let windows = Windows {
             by_key: HashMap::new(),
-            overflow: Window::default(),
+            by_age: VecDeque::new(),
             max_keys,
             sweep_at: SWEEP_FLOOR.min(max_keys),
-            next_full_sweep: None,
         };
         Limiter {
             policy,
@@ -214,7 +218,22 @@ impl Limiter {
         self.check_at(key, Instant::now())
     }
 
+    /// Whether `key` has quota left, without counting anything: for limits that count failures
+    /// only (see [`Limiter::fail`]).
+    pub fn peek(&self, key: &str) -> Result<Allowed, Limited> {
+        self.apply(key, Instant::now(), false)
+    }
+
+    /// Counts one failure for `key` and returns what is left.
+    pub fn fail(&self, key: &str) -> Result<Allowed, Limited> {
+        self.check(key)
+    }
+
     fn check_at(&self, key: &str, now: Instant) -> Result<Allowed, Limited> {
+        self.apply(key, now, true)
+    }
+
+    fn apply(&self, key: &str, now: Instant, count: bool) -> Result<Allowed, Limited> {
         let policy = self.policy;
         if !self.enabled {
             return Ok(Allowed {
@@ -227,7 +246,7 @@ impl Limiter {
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         windows
             .window_for(key.trim().to_lowercase(), now, policy)
-            .count(now, policy)
+            .count(now, policy, count)
     }
 
     #[cfg(test)]
@@ -242,45 +261,49 @@ impl Limiter {
 
 struct Windows {
     by_key: HashMap<String, Window>,
-    /// Shared by every new key while the map is full: a flood of fresh keys then exhausts one
-    /// quota together instead of memory; keys already tracked keep their own windows.
-    overflow: Window,
+    /// Keys in the order their windows started, oldest first, for eviction when the map is
+    /// full. A window that restarts is queued again; its older entry is skipped as stale.
+    by_age: VecDeque<(Instant, String)>,
     max_keys: usize,
     /// Map size at which the next new key triggers a sweep; doubles with the live keys, so sweeping
     /// costs O(1) per new key on average.
     sweep_at: usize,
-    /// While the map is full, when to sweep again (a few times per window, not on every request).
-    next_full_sweep: Option<Instant>,
 }
 
 impl Windows {
     fn window_for(&mut self, key: String, now: Instant, policy: Policy) -> &mut Window {
         if !self.by_key.contains_key(&key) {
-            let full = self.by_key.len() >= self.max_keys;
-            let due = if full {
-                self.next_full_sweep.is_none_or(|at| now >= at)
-            } else {
-                self.by_key.len() >= self.sweep_at
-            };
-            if due {
+            if self.by_key.len() >= self.sweep_at {
                 // Expired windows hold no information: the next request would start afresh anyway.
                 self.by_key
                     .retain(|_, window| !window.expired(now, policy.window));
+                let by_key = &self.by_key;
+                self.by_age
+                    .retain(|(start, key)| by_key.get(key).is_some_and(|w| w.start == *start));
                 self.sweep_at = (2 * self.by_key.len()).clamp(SWEEP_FLOOR, self.max_keys.max(SWEEP_FLOOR));
-                self.next_full_sweep = Some(now + policy.window / 4);
-                if self.by_key.len() >= self.max_keys {
-                    tracing::warn!(
-                        policy = policy.name,
-                        keys = self.by_key.len(),
-                        "rate limiter full: new clients share one overflow quota until windows expire"
-                    );
+            }
+            // Still full: the oldest windows make room. A flood of fresh keys then costs the
+            // flood its own history, never a shared quota that honest newcomers would exhaust.
+            while self.by_key.len() >= self.max_keys.max(1) {
+                let Some((start, oldest)) = self.by_age.pop_front() else {
+                    break;
+                };
+                if self.by_key.get(&oldest).is_some_and(|w| w.start == start) {
+                    self.by_key.remove(&oldest);
                 }
             }
-            if self.by_key.len() >= self.max_keys {
-                return &mut self.overflow;
-            }
+            self.by_age.push_back((now, key.clone()));
         }
-        self.by_key.entry(key).or_insert(Window { start: now, count: 0 })
+        let by_age = &mut self.by_age;
+        let window = self
+            .by_key
+            .entry(key.clone())
+            .or_insert(Window { start: now, count: 0 });
+        if window.expired(now, policy.window) {
+            *window = Window { start: now, count: 0 };
+            by_age.push_back((now, key));
+        }
+        window
     }
 }
 
@@ -290,24 +313,13 @@ struct Window {
     count: u32,
 }
 
-impl Default for Window {
-    fn default() -> Window {
-        Window {
-            start: Instant::now(),
-            count: 0,
-        }
-    }
-}
-
 impl Window {
     fn expired(&self, now: Instant, length: Duration) -> bool {
         now.saturating_duration_since(self.start) >= length
     }
 
-    fn count(&mut self, now: Instant, policy: Policy) -> Result<Allowed, Limited> {
-        if self.expired(now, policy.window) {
-            *self = Window { start: now, count: 0 };
-        }
+    /// Whether a request fits in the window; with `count`, an allowed one uses up one request.
+    fn count(&mut self, now: Instant, policy: Policy, count: bool) -> Result<Allowed, Limited> {
         let reset = policy
             .window
             .saturating_sub(now.saturating_duration_since(self.start));
@@ -317,7 +329,9 @@ impl Window {
                 retry_after: reset,
             });
         }
-        self.count += 1;
+        if count {
+            self.count += 1;
+        }
         Ok(Allowed {
             policy,
             remaining: policy.quota - self.count,
@@ -339,6 +353,8 @@ pub struct RateLimits {
     pub password_reset_email: Limiter,
     /// Requests to mail the confirmation link again, per account.
     pub confirmation_mail_account: Limiter,
+    /// Wrong current passwords in password changes, per account.
+    pub password_change_account: Limiter,
 }
 
 impl RateLimits {
@@ -364,6 +380,7 @@ impl RateLimits {
             password_reset_ip: limiter(Policy::PASSWORD_RESET_IP),
             password_reset_email: limiter(Policy::PASSWORD_RESET_EMAIL),
             confirmation_mail_account: limiter(Policy::CONFIRMATION_MAIL_ACCOUNT),
+            password_change_account: limiter(Policy::PASSWORD_CHANGE_ACCOUNT),
         }
     }
 }

@@ -7,20 +7,22 @@ use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::{MaybeAuthUser, password};
 use crate::config::{Config, Secret};
-use crate::db::summaries::Reader;
+use crate::domain::scope::Scope;
 use crate::error::{json_error, normalize_error_response, path_error, query_error};
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
+use crate::outbox::Outbox;
 use crate::rate_limit::RateLimits;
-use crate::routes::{self, ApiDoc};
+use crate::routes::{self, AllowedMethods, ApiDoc, StandardResponses};
 use crate::{db, middleware};
+use tokio::task::JoinHandle;
 
 /// JSON bodies above this size get 413.
 const JSON_LIMIT: usize = 1 << 20;
@@ -31,26 +33,25 @@ pub struct AppState {
     pub config: Config,
     pub metrics: Metrics,
     pub jwt: JwtKeys,
-    pub mailer: Mailer,
     pub limits: RateLimits,
+    /// Wakes the outbox worker after a write queued mail.
+    pub outbox: Outbox,
     /// Verified against when a login names no account, so both failures take the same time.
     pub decoy_hash: String,
 }
 
 impl AppState {
-    /// Who is reading, for summary queries.
-    pub fn reader<'a>(&'a self, user: &'a MaybeAuthUser) -> Reader<'a> {
-        Reader {
-            user: user.0.as_ref(),
-            public_url: &self.config.public_url,
-        }
+    /// The visibility scope of a reader.
+    pub fn scope<'a>(&self, reader: &'a MaybeAuthUser) -> Scope<'a> {
+        Scope::new(reader.0.as_ref())
     }
 }
 
-/// A bound, not yet running server.
+/// A bound, not yet running server with its outbox worker.
 pub struct Application {
     address: SocketAddr,
     server: Server,
+    worker: JoinHandle<()>,
 }
 
 impl Application {
@@ -75,16 +76,24 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let address = listener.local_addr()?;
+        let mailer = Mailer::new(
+            config.smtp_url.as_ref().map(Secret::expose),
+            &config.mail_from,
+            config.is_local_site(),
+        )?;
+        let outbox = Outbox::default();
+        let worker = outbox.spawn_worker(db.clone(), mailer, config.public_url.clone());
         let state = web::Data::new(AppState {
             jwt: JwtKeys::from_config(&config)?,
-            mailer: Mailer::new(config.smtp_url.as_ref().map(Secret::expose), &config.mail_from)?,
             decoy_hash: password::decoy().await?,
             limits,
+            outbox,
             db,
             config,
             metrics: Metrics::new()?,
         });
         let spec = openapi();
+        let allowed = web::Data::new(AllowedMethods::from_spec(&spec));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -92,6 +101,7 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(state.clone())
+                .app_data(allowed.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(JSON_LIMIT)
@@ -106,6 +116,7 @@ impl Application {
                 .wrap(from_fn(middleware::conditional_get))
                 .wrap(from_fn(middleware::head_as_get))
                 .wrap(Compress::default())
+                .wrap(from_fn(middleware::security_headers))
                 // Defence in depth for every page and response: no MIME sniffing, no framing of
                 // our pages by other sites, no full URLs (share tokens) leaked to other sites.
                 .wrap(
@@ -118,25 +129,38 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { address, server })
+        Ok(Application {
+            address,
+            server,
+            worker,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
-    /// Serves until the process is asked to stop.
+    /// A handle that stops the server (tests restart the service with it).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the process is asked to stop; the outbox worker stops with the server.
+    /// Messages it has not delivered stay in the outbox for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.worker.abort();
+        served
     }
 }
 
 /// The OpenAPI document of the service, collected from the routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, spec) = App::new()
+    let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    StandardResponses.modify(&mut spec);
     spec
 }

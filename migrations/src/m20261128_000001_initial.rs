@@ -20,7 +20,7 @@
 
 use sea_orm_migration::prelude::*;
 
-mod accounts;
+pub(crate) mod accounts;
 mod community;
 mod papers;
 mod summaries;
@@ -64,7 +64,7 @@ async fn drop_tables(
 }
 
 /// An index over `columns` in order; every index is named so errors and plans can refer to it.
-fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
+pub(crate) fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
 where
     T: IntoIden,
     C: IntoIndexColumn,

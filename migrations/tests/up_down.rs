@@ -18,8 +18,9 @@ const POSTGRES_URL_VAR: &str = "SHORTSCIENCE_TEST_POSTGRES_URL";
 /// The current time in SQL both backends accept.
 const NOW: &str = "CURRENT_TIMESTAMP";
 
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 17] = [
     "users",
+    "sessions",
     "refresh_tokens",
     "api_tokens",
     "user_tokens",
@@ -34,6 +35,7 @@ const TABLES: [&str; 15] = [
     "reports",
     "notifications",
     "uploads",
+    "outbox",
 ];
 
 #[tokio::test]

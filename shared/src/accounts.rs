@@ -21,6 +21,11 @@ fn add(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 pub enum Role {
     #[default]
     User,
@@ -150,8 +155,8 @@ pub fn check_password(password: &str, username: &str, email: &str) -> Result<(),
     if length < MIN_PASSWORD_LEN {
         return Err("must be at least 10 characters");
     }
-    if password.len() > MAX_PASSWORD_LEN {
-        return Err("must be at most 1024 bytes");
+    if length > MAX_PASSWORD_LEN {
+        return Err("must be at most 1024 characters");
     }
     let lowered = password.trim().to_lowercase();
     if lowered == username.trim().to_lowercase() || lowered == email.trim().to_lowercase() {
@@ -174,9 +179,9 @@ pub fn check_homepage(input: &str) -> Result<String, &'static str> {
     }
 }
 
-fn check_display_name(name: &str) -> Result<String, &'static str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+fn check_display_name(raw: &str) -> Result<String, &'static str> {
+    let name = raw.trim();
+    if name.is_empty() || raw.chars().count() > 80 || raw.chars().any(char::is_control) {
         return Err("must be 1 to 80 characters");
     }
     Ok(name.to_owned())
@@ -188,10 +193,21 @@ fn check_display_name(name: &str) -> Result<String, &'static str> {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3–32 characters: a–z, 0–9, `_`, `-` (case-insensitive).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{3,32}$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(format = "email", max_length = 254))]
     pub email: String,
-    /// At least 10 characters; not the username or email.
+    /// 10 to 1024 characters; not the username or email.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
     pub password: String,
+    /// 1 to 80 characters, not only spaces, no control characters; the username if absent.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 80,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub display_name: Option<String>,
     /// Browser sessions: keep the refresh token in an HttpOnly cookie instead of the body.
     #[serde(default)]
@@ -210,9 +226,18 @@ impl RegisterRequest {
     /// Applies every field rule at once, so a form can show all messages together.
     pub fn validate(&self) -> Result<NewAccount, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let username =
-            Username::parse(&self.username).map_err(|e| add(&mut errors, "username", e.to_string()));
-        let email = Email::parse(&self.email).map_err(|e| add(&mut errors, "email", e));
+        // Exactly as typed: the form trims, and the API states the format without slack.
+        let username = match Username::parse(&self.username) {
+            Ok(name) if name.as_str().len() == self.username.len() => Ok(name),
+            Ok(_) => Err("must not start or end with spaces".to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+        .map_err(|e| add(&mut errors, "username", e));
+        let email = match Email::parse(&self.email) {
+            Ok(_) if self.email.trim() != self.email => Err("must not start or end with spaces"),
+            parsed => parsed,
+        }
+        .map_err(|e| add(&mut errors, "email", e));
         if let Err(e) = check_password(&self.password, &self.username, &self.email) {
             add(&mut errors, "password", e);
         }
@@ -289,7 +314,17 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
+    /// 1 to 80 characters, not only spaces, no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 80,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub display_name: Option<String>,
+    /// At most 2000 characters; empty clears it.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub bio: Option<String>,
     pub orcid: Option<String>,
     pub homepage: Option<String>,
@@ -385,6 +420,8 @@ pub struct PasswordResetRequest {
 pub struct PasswordResetConfirm {
     /// The token from the mailed link.
     pub token: String,
+    /// 10 to 1024 characters; not the username or email.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
     pub new_password: String,
 }
 
@@ -436,6 +473,7 @@ pub struct UserListQuery {
     #[serde(default)]
     pub sort: UserSort,
     /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -450,6 +488,8 @@ pub struct ApiToken {
     pub scopes: Vec<TokenScope>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// When the token stops working; `null`: until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /me/tokens`.
@@ -457,17 +497,39 @@ pub struct ApiToken {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
+    /// 1 to 80 characters, not only spaces, no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 80,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub name: String,
     /// `["read"]` or `["read", "write"]`.
     pub scopes: Vec<TokenScope>,
+    /// When the token stops working (in the future); absent or `null`: until revoked.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A token request that passed every rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl CreateTokenRequest {
-    /// The name, trimmed, and the scopes, sorted; `write` needs `read`.
-    pub fn validate(&self) -> Result<(String, Vec<TokenScope>), FieldErrors> {
+    /// The name, trimmed, the scopes, sorted (`write` needs `read`), and an expiry after `now`.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<NewToken, FieldErrors> {
         let mut errors = FieldErrors::new();
+        if self.expires_at.is_some_and(|at| at <= now) {
+            add(&mut errors, "expires_at", "must be in the future");
+        }
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
+        if name.is_empty() || self.name.chars().count() > 80 || self.name.chars().any(char::is_control) {
             add(&mut errors, "name", "must be 1 to 80 characters");
         }
         let mut scopes = self.scopes.clone();
@@ -481,7 +543,11 @@ impl CreateTokenRequest {
             );
         }
         if errors.is_empty() {
-            Ok((name.to_owned(), scopes))
+            Ok(NewToken {
+                name: name.to_owned(),
+                scopes,
+                expires_at: self.expires_at,
+            })
         } else {
             Err(errors)
         }
@@ -549,6 +615,7 @@ pub struct ExportQuery {
 #[serde(deny_unknown_fields)]
 pub struct UserSummariesQuery {
     /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -676,16 +743,23 @@ mod tests {
         let request = |scopes: Vec<TokenScope>| CreateTokenRequest {
             name: "script".to_owned(),
             scopes,
+            expires_at: None,
         };
-        assert!(request(vec![TokenScope::Read]).validate().is_ok());
+        let now = Utc::now();
+        assert!(request(vec![TokenScope::Read]).validate(now).is_ok());
         assert_eq!(
             request(vec![TokenScope::Write, TokenScope::Read])
-                .validate()
+                .validate(now)
                 .unwrap()
-                .1,
+                .scopes,
             [TokenScope::Read, TokenScope::Write]
         );
-        assert!(request(vec![TokenScope::Write]).validate().is_err());
-        assert!(request(vec![]).validate().is_err());
+        assert!(request(vec![TokenScope::Write]).validate(now).is_err());
+        assert!(request(vec![]).validate(now).is_err());
+        let expired = CreateTokenRequest {
+            expires_at: Some(now - chrono::Duration::seconds(1)),
+            ..request(vec![TokenScope::Read])
+        };
+        assert!(expired.validate(now).unwrap_err().contains_key("expires_at"));
     }
 }

@@ -191,7 +191,7 @@ async fn forged_access_tokens_are_refused(app: TestApp) {
         claims
     };
     let now = chrono::Utc::now().timestamp();
-    let claims = |exp: i64, role: &str| json!({"sub": me_id["sub"], "iat": now - 10, "exp": exp, "jti": "x", "role": role});
+    let claims = |exp: i64, role: &str| json!({"sub": me_id["sub"], "sid": me_id["sid"], "iat": now - 10, "exp": exp, "jti": "x", "role": role});
     let hs256 = json!({"alg": "HS256", "typ": "JWT"});
     // Sanity: a token made this way with the real key works, so the refusals below are real.
     let genuine = forge(
@@ -625,7 +625,7 @@ async fn the_export_holds_what_the_user_wrote(app: TestApp) {
         .unwrap()
         .unwrap();
     let hash = api::auth::password::hash(PASSWORD.to_owned()).await.unwrap();
-    api::db::accounts::set_password(&app.db, mira.id, hash, false)
+    api::db::accounts::set_password(&app.db, mira.id, hash, None, api::db::now())
         .await
         .unwrap();
     let session: AuthResponse = app

@@ -203,7 +203,7 @@ async fn a_share_link_opens_an_unlisted_summary() {
         .collect::<Vec<_>>()
         .join(" ");
     let mut unlisted: summaries::ActiveModel = summary.into();
-    unlisted.visibility = Set("unlisted".to_owned());
+    unlisted.visibility = Set(shared::api::Visibility::Unlisted);
     unlisted.share_token = Set(Some("letmein-0123456789".to_owned()));
     unlisted.update(&app.db).await.unwrap();
 

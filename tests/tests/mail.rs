@@ -20,7 +20,7 @@ fn long_link() -> String {
 
 async fn sink_and_mailer() -> (SmtpSink, Mailer) {
     let sink = SmtpSink::start().await;
-    let mailer = Mailer::new(Some(&sink.url()), FROM).expect("a mailer for the sink");
+    let mailer = Mailer::new(Some(&sink.url()), FROM, true).expect("a mailer for the sink");
     (sink, mailer)
 }
 

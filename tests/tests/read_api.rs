@@ -148,7 +148,8 @@ async fn missing_things_are_problem_404s(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 404, "no such operation");
+    assert_eq!(response.status(), 405, "no such operation on an existing path");
+    assert_eq!(response.headers()["allow"], "GET, HEAD");
     assert_eq!(response.headers()["content-type"], "application/problem+json");
 }
 
@@ -181,7 +182,7 @@ async fn unlisted_summaries_need_their_share_link(app: TestApp) {
             .unwrap()
             .unwrap()
             .into();
-    unlisted.visibility = Set("unlisted".to_owned());
+    unlisted.visibility = Set(shared::api::Visibility::Unlisted);
     unlisted.share_token = Set(Some("k3y-for-sharing".to_owned()));
     unlisted.update(&app.db).await.unwrap();
     let mut private: summaries::ActiveModel =
@@ -191,7 +192,7 @@ async fn unlisted_summaries_need_their_share_link(app: TestApp) {
             .unwrap()
             .unwrap()
             .into();
-    private.visibility = Set("private".to_owned());
+    private.visibility = Set(shared::api::Visibility::Private);
     private.update(&app.db).await.unwrap();
 
     let after: Page<Summary> = app.get_json("/api/v1/summaries?limit=100").await;
@@ -284,7 +285,7 @@ async fn pages_stay_stable_when_new_summaries_arrive(app: TestApp) {
         username: Set("newcomer".to_owned()),
         email: Set("newcomer@example.org".to_owned()),
         display_name: Set("Newcomer".to_owned()),
-        role: Set("user".to_owned()),
+        role: Set(shared::accounts::Role::User),
         notify_on_comment: Set(true),
         created_at: Set(api::db::now()),
         updated_at: Set(api::db::now()),
@@ -298,7 +299,7 @@ async fn pages_stay_stable_when_new_summaries_arrive(app: TestApp) {
         author_id: Set(writer.id),
         body_markdown: Set("A fresh take.".to_owned()),
         body_html: Set("<p>A fresh take.</p>".to_owned()),
-        visibility: Set("public".to_owned()),
+        visibility: Set(shared::api::Visibility::Public),
         created_at: Set(api::db::now()),
         updated_at: Set(api::db::now()),
         ..Default::default()

@@ -18,8 +18,8 @@ use super::tokens::API_TOKEN_PREFIX;
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
-    /// An access token from signing in.
-    Session,
+    /// An access token from signing in, and the session it belongs to.
+    Session { session_id: String },
     /// A personal API token with these scopes.
     ApiToken { scopes: Vec<TokenScope> },
 }
@@ -35,8 +35,9 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
+    /// Moderator rights; a banned moderator has none.
     pub fn is_moderator(&self) -> bool {
-        self.role.moderates()
+        self.role.moderates() && !self.banned
     }
 }
 
@@ -99,19 +100,6 @@ impl FromRequest for Writer {
     }
 }
 
-impl Writer {
-    /// The writer, if they signed in with a password: account credentials (API tokens) are not
-    /// managed with API tokens, so a leaked token cannot mint more.
-    pub fn session(&self) -> Result<&AuthUser, ApiError> {
-        match self.0.credential {
-            Credential::Session => Ok(&self.0),
-            Credential::ApiToken { .. } => Err(ApiError::Forbidden(
-                "Manage API tokens from a signed-in session.".to_owned(),
-            )),
-        }
-    }
-}
-
 /// The write rule: not banned, and a session or an API token with the `write` scope.
 fn may_write(user: AuthUser) -> Result<Writer, ApiError> {
     if user.banned {
@@ -138,48 +126,53 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
-    let invalid = ApiError::Unauthorized {
+    let invalid = || ApiError::Unauthorized {
         token_presented: true,
     };
-    if token.starts_with(API_TOKEN_PREFIX) {
-        let (user, scopes) = db::credentials::use_api_token(&state.db, token)
+    let now = db::now();
+    let (user, credential) = if token.starts_with(API_TOKEN_PREFIX) {
+        let (api_token, user) = db::credentials::live_api_token(&state.db, token, now)
             .await?
-            .ok_or(invalid)?;
-        return Ok(AuthUser {
-            id: user.id,
-            role: Role::parse(&user.role).unwrap_or_default(),
-            banned: user.banned_at.is_some(),
-            username: user.username,
-            credential: Credential::ApiToken { scopes },
-        });
-    }
-    let claims = state.jwt.verify(token).ok_or(ApiError::Unauthorized {
-        token_presented: true,
-    })?;
-    let id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthorized {
-        token_presented: true,
-    })?;
-    let user = db::accounts::find_by_id(&state.db, id)
-        .await?
-        .ok_or(ApiError::Unauthorized {
-            token_presented: true,
-        })?;
-    // Signing out everywhere (password reset) sets this; older tokens die with it.
-    if user
-        .tokens_valid_after
-        .is_some_and(|cutoff| claims.iat < super::jwt::millis_to_numeric_date(cutoff.timestamp_millis()))
-    {
-        return Err(ApiError::Unauthorized {
-            token_presented: true,
-        });
-    }
+            .ok_or_else(invalid)?;
+        // Minute resolution is plenty for "last used" and spares a write on every request.
+        if api_token
+            .last_used_at
+            .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+        {
+            db::credentials::touch_api_token(&state.db, api_token.id, now).await?;
+        }
+        let scopes = crate::domain::accounts::token_scopes(&api_token.scopes)?;
+        (user, Credential::ApiToken { scopes })
+    } else {
+        let claims = state.jwt.verify(token).ok_or_else(invalid)?;
+        let id: i64 = claims.sub.parse().map_err(|_| invalid())?;
+        // One query: the user, if the token's session is still live (not signed out, not ended
+        // by reuse of a refresh token or a password reset, not past its lifetime).
+        let user = db::credentials::user_of_live_session(&state.db, id, &claims.sid, now)
+            .await?
+            .ok_or_else(invalid)?;
+        // A password reset sets this; tokens issued before it die with it.
+        if user
+            .tokens_valid_after
+            .is_some_and(|cutoff| claims.iat < super::jwt::millis_to_numeric_date(cutoff.timestamp_millis()))
+        {
+            return Err(invalid());
+        }
+        (
+            user,
+            Credential::Session {
+                session_id: claims.sid,
+            },
+        )
+    };
+    tracing::Span::current().record("user_id", user.id);
     Ok(AuthUser {
         id: user.id,
         // The stored role wins over the token's: a demoted moderator loses rights at once.
-        role: Role::parse(&user.role).unwrap_or_default(),
+        role: user.role,
         banned: user.banned_at.is_some(),
         username: user.username,
-        credential: Credential::Session,
+        credential,
     })
 }
 
@@ -197,9 +190,15 @@ mod tests {
         }
     }
 
+    fn session() -> Credential {
+        Credential::Session {
+            session_id: "s".to_owned(),
+        }
+    }
+
     #[test]
     fn sessions_and_write_tokens_may_write() {
-        assert!(may_write(user(false, Credential::Session)).is_ok());
+        assert!(may_write(user(false, session())).is_ok());
         let scopes = vec![TokenScope::Read, TokenScope::Write];
         assert!(may_write(user(false, Credential::ApiToken { scopes })).is_ok());
     }
@@ -207,7 +206,7 @@ mod tests {
     #[test]
     fn banned_users_and_read_tokens_may_not() {
         assert!(matches!(
-            may_write(user(true, Credential::Session)),
+            may_write(user(true, session())),
             Err(ApiError::Forbidden(_))
         ));
         let scopes = vec![TokenScope::Read];

@@ -1,5 +1,6 @@
-//! Access tokens: HS256 JWTs, 15 minutes, claims `sub`, `exp`, `iat`, `jti`, `role`. The
-//! algorithm is fixed here; tokens naming any other (including `none`) are refused.
+//! Access tokens: HS256 JWTs, 15 minutes, claims `sub`, `sid`, `exp`, `iat`, `jti`, `role`. The
+//! algorithm is fixed here; tokens naming any other (including `none`) are refused. `sid` names
+//! the session, which every request checks is still live.
 
 use std::path::Path;
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub struct Claims {
     pub iat: f64,
     pub jti: String,
     pub role: Role,
+    /// The session the token belongs to; it dies with it (logout, reuse, reset).
+    pub sid: String,
 }
 
 pub struct JwtKeys {
@@ -41,7 +44,7 @@ pub struct JwtKeys {
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> anyhow::Result<JwtKeys> {
         let mut validation = Validation::new(ALGORITHM);
-        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "sid"]);
         validation.leeway = 5;
         Ok(JwtKeys {
             encoding: EncodingKey::from_secret(secret)?,
@@ -64,7 +67,7 @@ impl JwtKeys {
     }
 
     /// A signed access token for the user and its lifetime in seconds.
-    pub fn issue(&self, user_id: i64, role: Role) -> anyhow::Result<(String, u64)> {
+    pub fn issue(&self, user_id: i64, role: Role, session_id: &str) -> anyhow::Result<(String, u64)> {
         let now = chrono::Utc::now();
         let ttl = ACCESS_TOKEN_TTL.as_secs();
         let claims = Claims {
@@ -73,6 +76,7 @@ impl JwtKeys {
             exp: now.timestamp() + i64::try_from(ttl)?,
             jti: uuid::Uuid::new_v4().to_string(),
             role,
+            sid: session_id.to_owned(),
         };
         let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)?;
         Ok((token, ttl))
@@ -91,20 +95,70 @@ pub fn millis_to_numeric_date(millis: i64) -> f64 {
     millis as f64 / 1000.0
 }
 
+/// Bytes a signing key must have at least (HS256 wants 256 bits).
+const MIN_SECRET_BYTES: usize = 32;
+
+/// The signing key kept in the data folder: refused when it is short or others may read it;
+/// created atomically (written to a private temporary file, then linked into place), so a crash
+/// or a second instance starting at the same moment never leaves a partial or second key.
 fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join(SECRET_FILE);
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        return STANDARD
-            .decode(text.trim())
-            .with_context(|| format!("{} is not base64", path.display()));
+    if path.exists() {
+        return read_secret(&path);
     }
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
     let mut secret = vec![0u8; 64];
     rand::rng().fill_bytes(&mut secret);
-    write_private(&path, STANDARD.encode(&secret).as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a new token signing secret");
+    let temporary = data_dir.join(format!(".{SECRET_FILE}.{}", uuid::Uuid::new_v4().simple()));
+    write_private(&temporary, STANDARD.encode(&secret).as_bytes())
+        .with_context(|| format!("writing {}", temporary.display()))?;
+    let linked = std::fs::hard_link(&temporary, &path);
+    let _ = std::fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "generated a new token signing secret");
+            Ok(secret)
+        }
+        // Another instance created it first: use theirs.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => read_secret(&path),
+        Err(err) => Err(err).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+fn read_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    check_private(path)?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let secret = STANDARD
+        .decode(text.trim())
+        .with_context(|| format!("{} is not base64", path.display()))?;
+    anyhow::ensure!(
+        secret.len() >= MIN_SECRET_BYTES,
+        "{} holds {} bytes; a signing key needs at least {MIN_SECRET_BYTES}",
+        path.display(),
+        secret.len()
+    );
     Ok(secret)
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .permissions()
+        .mode();
+    anyhow::ensure!(
+        mode & 0o077 == 0,
+        "{} may be read by other users (mode {:o}); run `chmod 600` on it",
+        path.display(),
+        mode & 0o777
+    );
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -38,3 +38,17 @@ fn bad_entries_are_reported() {
     assert!(TrustedProxies::parse("10.0.0.0/8, proxy.local").is_err());
     assert_eq!(TrustedProxies::parse(" ").unwrap(), TrustedProxies::default());
 }
+
+#[test]
+fn an_unparseable_hop_ends_the_walk_without_discarding_the_hops_after_it() {
+    let proxies = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap();
+    // Garbage the client wrote on the left must not hide the address the proxy saw.
+    let req = request("127.0.0.1", Some("not-an-ip, 198.51.100.9, 10.0.0.2"));
+    assert_eq!(
+        proxies.client_address(&req),
+        Some("198.51.100.9".parse().unwrap())
+    );
+    // Garbage right of a trusted hop ends the walk there: that hop is the best we know.
+    let req = request("127.0.0.1", Some("198.51.100.9, junk, 10.0.0.2"));
+    assert_eq!(proxies.client_address(&req), Some("10.0.0.2".parse().unwrap()));
+}

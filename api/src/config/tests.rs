@@ -10,6 +10,26 @@ fn defaults_match_the_contract() {
     assert!(config.jwt_secret.is_none() && config.smtp_url.is_none());
     assert_eq!(config.mail_from, "ShortScience <noreply@localhost>");
     assert!(config.rate_limits);
+    assert_eq!(config.session_lifetime, chrono::Duration::days(30));
+    assert!(config.is_local_site() && !config.is_https());
+}
+
+#[test]
+fn only_loopback_public_urls_are_local_sites() {
+    let with_url = |url: &'static str| {
+        Config::from_lookup(move |n| (n == "SHORTSCIENCE_PUBLIC_URL").then(|| url.to_owned())).unwrap()
+    };
+    for local in ["http://localhost:8080", "http://127.0.0.2", "http://[::1]:80"] {
+        assert!(with_url(local).is_local_site(), "{local}");
+    }
+    for public in [
+        "https://shortscience.org",
+        "http://127.0.0.1.example.org",
+        "http://10.0.0.1",
+    ] {
+        assert!(!with_url(public).is_local_site(), "{public}");
+    }
+    assert!(with_url("https://shortscience.org").is_https());
 }
 
 #[test]

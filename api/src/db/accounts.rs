@@ -1,25 +1,27 @@
-//! Accounts: creating users, finding them by login, changing profiles and passwords, and the
-//! public profile with its summary count and score.
+//! Account rows: users by id, name or email, profile and password changes, roles and bans, and
+//! the profile rows of the directory with their counted summaries.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, Set, Statement, Value,
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, Query, QueryStatementBuilder, SelectStatement, SimpleExpr,
 };
-use shared::accounts::{Me, NewAccount, ProfileChange, Role, UserListQuery, UserProfile, UserSort};
-use shared::api::Page;
-use shared::problem::FieldErrors;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
+    QueryFilter, Set,
+};
+use shared::accounts::{NewAccount, ProfileChange, Role, UserSort};
 
-use super::entity::users;
-use super::pagination::{Cursor, PageRequest, finish_page};
-use crate::error::ApiError;
+use super::entity::{summaries, users};
+use super::pagination::Cursor;
 
-pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> Result<Option<users::Model>, sea_orm::DbErr> {
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<users::Model>, sea_orm::DbErr> {
     users::Entity::find_by_id(id).one(db).await
 }
 
 pub async fn find_by_username(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     username: &str,
 ) -> Result<Option<users::Model>, sea_orm::DbErr> {
     users::Entity::find()
@@ -29,7 +31,7 @@ pub async fn find_by_username(
 }
 
 pub async fn find_by_email(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<users::Model>, sea_orm::DbErr> {
     users::Entity::find()
@@ -40,7 +42,7 @@ pub async fn find_by_email(
 
 /// The account a login names: an email if it has an `@`, else a username.
 pub async fn find_by_login(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     login: &str,
 ) -> Result<Option<users::Model>, sea_orm::DbErr> {
     if login.contains('@') {
@@ -50,54 +52,48 @@ pub async fn find_by_login(
     }
 }
 
-/// Creates an account; 409 naming the field when the username or email is taken.
-pub async fn create(
-    db: &DatabaseConnection,
+/// Users by id, for attaching authors to rows.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, users::Model>, sea_orm::DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
+/// Inserts a new account; a taken username or email fails with a unique violation.
+pub async fn insert(
+    db: &impl ConnectionTrait,
     account: &NewAccount,
     password_hash: String,
-) -> Result<users::Model, ApiError> {
-    let taken = |field: &str| {
-        let mut errors = FieldErrors::new();
-        errors.insert(field.to_owned(), vec!["is already taken".to_owned()]);
-        ApiError::Conflict {
-            detail: format!("That {field} is already taken."),
-            errors: Some(errors),
-            location: None,
-        }
-    };
-    if find_by_username(db, account.username.as_str()).await?.is_some() {
-        return Err(taken("username"));
-    }
-    if find_by_email(db, account.email.as_str()).await?.is_some() {
-        return Err(taken("email"));
-    }
-    let now = super::now();
-    let inserted = users::ActiveModel {
+    now: DateTime<Utc>,
+) -> Result<users::Model, sea_orm::DbErr> {
+    users::ActiveModel {
         username: Set(account.username.as_str().to_owned()),
         email: Set(account.email.as_str().to_owned()),
         password_hash: Set(Some(password_hash)),
         display_name: Set(account.display_name.clone()),
-        role: Set(Role::User.as_str().to_owned()),
+        role: Set(Role::User),
         notify_on_comment: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await;
-    match inserted {
-        Ok(user) => Ok(user),
-        // Two sign-ups raced for the same name between the check and the insert.
-        Err(err) if super::is_unique_violation(&err) => Err(taken("username or email")),
-        Err(err) => Err(err.into()),
-    }
+    .await
 }
 
-/// Applies a validated profile change (the password part is handled by [`set_password`]).
+/// Applies a validated profile change (the password is [`set_password`]'s).
 pub async fn update_profile(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: users::Model,
     change: ProfileChange,
+    now: DateTime<Utc>,
 ) -> Result<users::Model, sea_orm::DbErr> {
     let mut active: users::ActiveModel = user.into();
     if let Some(name) = change.display_name {
@@ -115,40 +111,39 @@ pub async fn update_profile(
     if let Some(notify) = change.notify_on_comment {
         active.notify_on_comment = Set(notify);
     }
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(now);
     active.update(db).await
 }
 
-/// Stores a new password hash. With `sign_out_everywhere`, access tokens issued before now stop
-/// working and every refresh token is revoked.
-pub async fn set_password<C: ConnectionTrait>(
-    db: &C,
+/// Stores a new password hash. With `tokens_valid_after`, access tokens issued before that
+/// instant are refused from now on.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
     user_id: i64,
     password_hash: String,
-    sign_out_everywhere: bool,
+    tokens_valid_after: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let now = super::now();
     let mut active = users::ActiveModel {
         id: sea_orm::Unchanged(user_id),
         password_hash: Set(Some(password_hash)),
         updated_at: Set(now),
         ..Default::default()
     };
-    if sign_out_everywhere {
-        active.tokens_valid_after = Set(Some(now));
-        super::credentials::revoke_all_sessions(db, user_id).await?;
+    if let Some(cutoff) = tokens_valid_after {
+        active.tokens_valid_after = Set(Some(cutoff));
     }
     active.update(db).await?;
     Ok(())
 }
 
 /// Gives a user a role; `Ok(false)` when no such user exists.
-pub async fn set_role(db: &DatabaseConnection, username: &str, role: Role) -> Result<bool, sea_orm::DbErr> {
+pub async fn set_role(db: &impl ConnectionTrait, username: &str, role: Role) -> Result<bool, sea_orm::DbErr> {
     let Some(user) = find_by_username(db, username).await? else {
         return Ok(false);
     };
     let mut active: users::ActiveModel = user.into();
-    active.role = Set(role.as_str().to_owned());
+    active.role = Set(role);
     active.updated_at = Set(super::now());
     active.update(db).await?;
     Ok(true)
@@ -156,7 +151,7 @@ pub async fn set_role(db: &DatabaseConnection, username: &str, role: Role) -> Re
 
 /// Bans or unbans a user; `Ok(false)` when no such user exists.
 pub async fn set_banned(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     username: &str,
     banned: bool,
 ) -> Result<bool, sea_orm::DbErr> {
@@ -169,10 +164,14 @@ pub async fn set_banned(
     Ok(true)
 }
 
-pub async fn confirm_email<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), sea_orm::DbErr> {
+pub async fn confirm_email(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
     users::ActiveModel {
         id: sea_orm::Unchanged(user_id),
-        email_confirmed_at: Set(Some(super::now())),
+        email_confirmed_at: Set(Some(now)),
         ..Default::default()
     }
     .update(db)
@@ -180,132 +179,133 @@ pub async fn confirm_email<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(
     Ok(())
 }
 
-/// The caller's own view of their account.
-pub fn to_me(user: &users::Model) -> Me {
-    Me {
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        email: user.email.clone(),
-        email_confirmed: user.email_confirmed_at.is_some(),
-        role: Role::parse(&user.role).unwrap_or_default(),
-        bio: user.bio.clone(),
-        orcid: user.orcid.clone(),
-        homepage: user.homepage.clone(),
-        notify_on_comment: user.notify_on_comment,
-        created_at: user.created_at,
-    }
-}
-
-/// A user with the numbers of their public, signed summaries.
+/// A user with the count and score of the summaries that count towards a profile.
 #[derive(Debug, FromQueryResult)]
-struct ProfileRow {
-    id: i64,
-    username: String,
-    display_name: String,
-    bio: Option<String>,
-    orcid: Option<String>,
-    homepage: Option<String>,
-    created_at: DateTime<Utc>,
-    summary_count: i64,
+pub struct ProfileRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub bio: Option<String>,
+    pub orcid: Option<String>,
+    pub homepage: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub summary_count: i64,
     /// Mean score × 10⁶, integer so that it sorts and pages exactly on both backends.
-    score_micros: Option<i64>,
+    pub score_micros: Option<i64>,
 }
 
-impl ProfileRow {
-    fn into_profile(self) -> UserProfile {
-        UserProfile {
-            username: self.username,
-            display_name: self.display_name,
-            bio: self.bio,
-            orcid: self.orcid,
-            homepage: self.homepage,
-            joined: self.created_at,
-            summary_count: self.summary_count,
-            score: self.score_micros.map(|m| m as f64 / 1e6),
+/// What users without summaries sort as by score: after everyone with one.
+pub const NO_SCORE: i64 = -9_000_000_000_000;
+
+/// The sort key of a directory order, as a column of the `profiles` derived table.
+fn sort_key(sort: UserSort) -> SimpleExpr {
+    let column = |name: &str| Expr::col((Alias::new("profiles"), Alias::new(name)));
+    match sort {
+        UserSort::Score => {
+            Func::coalesce([SimpleExpr::from(column("score_micros")), Expr::val(NO_SCORE)]).into()
         }
+        UserSort::Summaries => column("summary_count"),
+        UserSort::New => column("id"),
     }
 }
 
-/// Only public, signed, visible summaries count towards a profile: anonymous ones would give
-/// their author away.
-const COUNTED: &str = "s.author_id = u.id AND s.visibility = 'public' AND s.anonymous = ? \
-                       AND s.deleted_at IS NULL AND s.hidden_at IS NULL";
-
-fn profiles_sql() -> String {
-    format!(
-        "SELECT * FROM (SELECT u.id, u.username, u.display_name, u.bio, u.orcid, u.homepage, u.created_at, \
-         (SELECT COUNT(*) FROM summaries s WHERE {COUNTED}) AS summary_count, \
-         (SELECT SUM(s.score) * 1000000 / COUNT(*) FROM summaries s WHERE {COUNTED}) AS score_micros \
-         FROM users u WHERE u.banned_at IS NULL) p"
-    )
+/// `SELECT * FROM (users that are not banned, with their counts) profiles`. `counted` says which
+/// summaries count (the visibility scope's condition for public profiles).
+fn profiles(counted: Condition) -> SelectStatement {
+    let author = Expr::col((summaries::Entity, summaries::Column::AuthorId))
+        .equals((users::Entity, users::Column::Id));
+    let counted = Condition::all().add(author).add(counted);
+    let count = Query::select()
+        .expr(Expr::col(summaries::Column::Id).count())
+        .from(summaries::Entity)
+        .cond_where(counted.clone())
+        .to_owned();
+    let score = Query::select()
+        .expr(
+            Func::sum(Expr::col((summaries::Entity, summaries::Column::Score)))
+                .mul(1_000_000)
+                .div(Expr::col(summaries::Column::Id).count()),
+        )
+        .from(summaries::Entity)
+        .cond_where(counted)
+        .to_owned();
+    let inner = Query::select()
+        .columns([
+            (users::Entity, users::Column::Id),
+            (users::Entity, users::Column::Username),
+            (users::Entity, users::Column::DisplayName),
+            (users::Entity, users::Column::Bio),
+            (users::Entity, users::Column::Orcid),
+            (users::Entity, users::Column::Homepage),
+            (users::Entity, users::Column::CreatedAt),
+        ])
+        .expr_as(
+            SimpleExpr::SubQuery(None, Box::new(count.into_sub_query_statement())),
+            Alias::new("summary_count"),
+        )
+        .expr_as(
+            SimpleExpr::SubQuery(None, Box::new(score.into_sub_query_statement())),
+            Alias::new("score_micros"),
+        )
+        .from(users::Entity)
+        .and_where(Expr::col((users::Entity, users::Column::BannedAt)).is_null())
+        .to_owned();
+    Query::select()
+        .column(sea_orm::sea_query::Asterisk)
+        .from_subquery(inner, Alias::new("profiles"))
+        .to_owned()
 }
 
-/// Writes `?` placeholders the way the backend wants them.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for ch in sql.chars() {
-                if ch == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(ch);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// A public profile, or 404 (banned users have none).
-pub async fn profile(db: &DatabaseConnection, username: &str) -> Result<UserProfile, ApiError> {
-    let sql = format!("{} WHERE p.username = ?", profiles_sql());
-    let values = vec![false.into(), false.into(), username.trim().to_lowercase().into()];
-    let row = ProfileRow::find_by_statement(statement(db.get_database_backend(), &sql, values))
+/// The profile row of one user who is not banned.
+pub async fn profile_row(
+    db: &impl ConnectionTrait,
+    counted: Condition,
+    username: &str,
+) -> Result<Option<ProfileRow>, sea_orm::DbErr> {
+    let query = profiles(counted)
+        .and_where(
+            Expr::col((Alias::new("profiles"), Alias::new("username"))).eq(username.trim().to_lowercase()),
+        )
+        .to_owned();
+    ProfileRow::find_by_statement(db.get_database_backend().build(&query))
         .one(db)
-        .await?;
-    row.map(ProfileRow::into_profile).ok_or(ApiError::NotFound)
+        .await
 }
 
-/// The user directory.
-pub async fn directory(
-    db: &DatabaseConnection,
-    query: &UserListQuery,
-) -> Result<Page<UserProfile>, ApiError> {
-    let (order, key_sql): (&'static str, &str) = match query.sort {
-        // Users without summaries sort after everyone with a score.
-        UserSort::Score => ("score", "COALESCE(p.score_micros, -9000000000000)"),
-        UserSort::Summaries => ("summaries", "p.summary_count"),
-        UserSort::New => ("new", "p.id"),
-    };
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
-    let mut sql = profiles_sql();
-    let mut values: Vec<Value> = vec![false.into(), false.into()];
-    if let Some(after) = page.after {
-        sql.push_str(&format!(" WHERE ({key_sql} < ? OR ({key_sql} = ? AND p.id < ?))"));
-        values.extend([after.key.into(), after.key.into(), after.id.into()]);
-    }
-    sql.push_str(&format!(" ORDER BY {key_sql} DESC, p.id DESC LIMIT ?"));
-    values.push(i64::try_from(page.fetch()).unwrap_or(i64::MAX).into());
-    let rows = ProfileRow::find_by_statement(statement(db.get_database_backend(), &sql, values))
-        .all(db)
-        .await?;
-    let key_of = |row: &ProfileRow| match query.sort {
-        UserSort::Score => row.score_micros.unwrap_or(-9_000_000_000_000),
+/// The sort key of a profile row in a directory order.
+pub fn key_of(row: &ProfileRow, sort: UserSort) -> i64 {
+    match sort {
+        UserSort::Score => row.score_micros.unwrap_or(NO_SCORE),
         UserSort::Summaries => row.summary_count,
         UserSort::New => row.id,
-    };
-    let (rows, next_cursor) = finish_page(rows, &page, |r| Cursor {
-        order,
-        key: key_of(r),
-        id: r.id,
-    });
-    Ok(Page {
-        items: rows.into_iter().map(ProfileRow::into_profile).collect(),
-        next_cursor,
-    })
+    }
+}
+
+/// A page of the directory: `fetch` rows after `after`, best first.
+pub async fn directory_rows(
+    db: &impl ConnectionTrait,
+    counted: Condition,
+    sort: UserSort,
+    after: Option<Cursor>,
+    fetch: u64,
+) -> Result<Vec<ProfileRow>, sea_orm::DbErr> {
+    let key = sort_key(sort);
+    let id = || Expr::col((Alias::new("profiles"), Alias::new("id")));
+    let mut query = profiles(counted);
+    if let Some(after) = after {
+        query.cond_where(
+            Condition::any().add(key.clone().lt(after.key)).add(
+                Condition::all()
+                    .add(key.clone().eq(after.key))
+                    .add(id().lt(after.id)),
+            ),
+        );
+    }
+    query
+        .order_by_expr(key, Order::Desc)
+        .order_by_expr(id(), Order::Desc)
+        .limit(fetch);
+    ProfileRow::find_by_statement(db.get_database_backend().build(&query))
+        .all(db)
+        .await
 }

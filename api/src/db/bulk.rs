@@ -1,7 +1,7 @@
 //! Bulk writes for generated volume: multi-row inserts with ids assigned by the caller.
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 /// Rows per INSERT statement; keeps bind parameters below SQLite's limit.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -34,16 +34,4 @@ pub async fn next_id(db: &DatabaseConnection, table: &str) -> Result<i64, sea_or
         None => 0,
     };
     Ok(max + 1)
-}
-
-/// PostgreSQL sequences do not see explicit ids; move them past the largest id.
-pub async fn sync_sequence(db: &DatabaseConnection, table: &str) -> Result<(), sea_orm::DbErr> {
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        db.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"),
-        ))
-        .await?;
-    }
-    Ok(())
 }

@@ -2,10 +2,12 @@
 //! resource. The only place that builds SQL.
 
 pub mod accounts;
+pub mod backend;
 pub mod bulk;
 pub mod comments;
 pub mod credentials;
 pub mod entity;
+pub mod outbox;
 pub mod pagination;
 pub mod papers;
 pub mod summaries;
@@ -54,6 +56,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// Brings the schema up to date.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("running migrations")
+}
+
+/// Starts a transaction that only reads, seeing one consistent state of the database.
+pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+    db.begin().await
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once

@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
+use shared::accounts::Role;
+use shared::api::{Category, Visibility};
 use shared::markdown::render_markdown;
 
 use crate::db::entity::{papers, summaries, summary_revisions, summary_tags, users, votes};
@@ -36,7 +38,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
             password_hash: Set(None),
             display_name: Set(user.display_name.to_owned()),
             bio: Set(Some(user.bio.to_owned())),
-            role: Set("user".to_owned()),
+            role: Set(Role::User),
             notify_on_comment: Set(true),
             created_at: Set(now - Duration::days(60)),
             updated_at: Set(now - Duration::days(60)),
@@ -60,7 +62,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
             venue_key: Set(Some(paper.venue.to_lowercase())),
             year: Set(Some(paper.year)),
             published_at: Set(paper.published.parse::<DateTime<Utc>>().ok()),
-            category: Set("cs".to_owned()),
+            category: Set(Category::Cs),
             arxiv_id: Set(Some(paper.arxiv_id.to_owned())),
             doi: Set(paper.doi.map(str::to_owned)),
             dblp_key: Set(paper.dblp_key.map(str::to_owned)),
@@ -86,7 +88,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
             paper_id: Set(paper_ids[summary.paper]),
             author_id: Set(user_ids[summary.author]),
             anonymous: Set(summary.anonymous),
-            visibility: Set("public".to_owned()),
+            visibility: Set(Visibility::Public),
             body_markdown: Set(summary.body.to_owned()),
             body_html: Set(render_markdown(summary.body)),
             score: Set(upvotes - downvotes),

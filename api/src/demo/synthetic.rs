@@ -7,6 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{DatabaseConnection, Set};
+use shared::accounts::Role;
+use shared::api::{Category, Visibility};
 use shared::markdown::render_markdown;
 
 use crate::db::entity::{papers, summaries, summary_revisions, summary_tags, users, votes};
@@ -46,7 +48,6 @@ const FORMULAS: &[&str] = &[
     r"$$p(z \mid x) = \frac{p(x \mid z)\,p(z)}{\int p(x \mid z')\,p(z')\,dz'}$$",
     r"$$\nabla_\theta J = \mathbb{E}_{\tau \sim \pi_\theta}\left[\sum_t \nabla_\theta \log \pi_\theta(a_t \mid s_t)\, R(\tau)\right]$$",
 ];
-const CATEGORIES: &[&str] = &["cs", "bio", "physics", "math", "stat", "other"];
 
 /// A summary body in the shape authors write: headings, a list, inline and display math.
 fn body(rng: &mut StdRng, n: usize) -> String {
@@ -90,7 +91,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
             email: Set(format!("synth_{run}_{i}@demo.invalid")),
             password_hash: Set(None),
             display_name: Set(format!("Synthetic Reader {i}")),
-            role: Set("user".to_owned()),
+            role: Set(Role::User),
             notify_on_comment: Set(false),
             created_at: Set(now - Duration::days(800)),
             updated_at: Set(now - Duration::days(800)),
@@ -115,7 +116,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
                     title: Set(format!("On {topic}: synthetic study {i}")),
                     authors: Set(to_json_list(&[format!("A. Author{i}"), "B. Coauthor".to_owned()])),
                     year: Set(Some(2000 + (i % 26) as i32)),
-                    category: Set(CATEGORIES[i % CATEGORIES.len()].to_owned()),
+                    category: Set(Category::ALL[i % Category::ALL.len()]),
                     summary_count: Set(summaries_here as i32),
                     created_at: Set(now - Duration::minutes(rng.random_range(0..1_000_000))),
                     updated_at: Set(now),
@@ -177,7 +178,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
                 paper_id: Set(first_paper + paper as i64),
                 author_id: Set(first_user + author as i64),
                 anonymous: Set(i % 17 == 0),
-                visibility: Set("public".to_owned()),
+                visibility: Set(Visibility::Public),
                 body_html: Set(render_markdown(&markdown)),
                 body_markdown: Set(markdown),
                 score: Set(upvotes - downvotes),
@@ -197,7 +198,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
         progress.inc(chunk.len() as u64);
     }
     for table in ["users", "papers", "summaries", "summary_revisions"] {
-        bulk::sync_sequence(db, table).await?;
+        db::backend::sync_id_sequence(db, table).await?;
     }
     progress.finish_with_message("done");
     Ok(())

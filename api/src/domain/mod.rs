@@ -1,3 +1,10 @@
-//! The site's rules as plain functions over plain data: who may see, edit and vote.
+//! The use cases of the service. Each public function is one request's work: it opens the
+//! transaction where it writes, applies the rules, keeps counters, records side effects in the
+//! outbox and builds the response types. Handlers call exactly one of them.
 
+pub mod accounts;
+pub mod mail;
+pub mod papers;
+pub mod scope;
 pub mod summaries;
+pub mod users;

@@ -1,126 +1,142 @@
-//! Who may read a summary, and who sees its author.
+//! Reading summaries: single reads, lists and exports through the visibility scope, and the
+//! JSON shape of a summary with its paper, author and tags.
 
-use shared::api::Visibility;
+use sea_orm::{ColumnTrait, ConnectionTrait};
+use shared::api::{Page, Summary, SummarySort, UserRef};
 
-/// The facts about a summary that decide who may read it.
+use super::scope::{Listing, Scope};
+use crate::db::entity::summaries;
+use crate::db::pagination::{Cursor, PageRequest, finish_page};
+use crate::db::{self};
+use crate::error::ApiError;
+
+/// Which summaries a list shows, within what the reader may list.
 #[derive(Debug, Clone, Copy)]
-pub struct Access<'a> {
-    pub visibility: Visibility,
-    pub deleted: bool,
-    pub hidden: bool,
-    pub share_token: Option<&'a str>,
+pub struct Filter {
+    pub listing: Listing,
+    pub paper_id: Option<i64>,
 }
 
-/// How the reader relates to the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ReaderRights {
-    pub is_author: bool,
-    pub is_moderator: bool,
-}
-
-/// Whether the reader may read the summary: public ones always, unlisted ones with the right
-/// share token, and anything not deleted by its author or a moderator.
-pub fn readable(summary: &Access<'_>, reader: ReaderRights, presented_token: Option<&str>) -> bool {
-    if summary.deleted {
-        return false;
-    }
-    if reader.is_author || reader.is_moderator {
-        return true;
-    }
-    if summary.hidden {
-        return false;
-    }
-    match summary.visibility {
-        Visibility::Public => true,
-        Visibility::Unlisted => matches!(
-            (summary.share_token, presented_token),
-            (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes())
-        ),
-        Visibility::Private => false,
-    }
-}
-
-/// Anonymous summaries show their author only to that author and to moderators.
-pub fn author_visible(anonymous: bool, reader: ReaderRights) -> bool {
-    !anonymous || reader.is_author || reader.is_moderator
-}
-
-/// Compares secrets without leaking where they first differ through timing.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const STRANGER: ReaderRights = ReaderRights {
-        is_author: false,
-        is_moderator: false,
+/// One page of a list.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    filter: Filter,
+    sort: SummarySort,
+    limit: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<Page<Summary>, ApiError> {
+    let order = match sort {
+        SummarySort::New => "new",
+        SummarySort::Top => "top",
     };
-    const AUTHOR: ReaderRights = ReaderRights {
-        is_author: true,
-        is_moderator: false,
+    let page = PageRequest::parse(limit, cursor, order)?;
+    let mut condition = scope.listed(filter.listing);
+    if let Some(paper_id) = filter.paper_id {
+        condition = condition.add(summaries::Column::PaperId.eq(paper_id));
+    }
+    let rows = db::summaries::page(db, condition, sort, page.after, page.fetch()).await?;
+    let (rows, next_cursor) = finish_page(rows, &page, |s| Cursor {
+        order,
+        key: db::summaries::key_of(s, sort),
+        id: s.id,
+    });
+    Ok(Page {
+        items: hydrate(db, scope, public_url, rows).await?,
+        next_cursor,
+    })
+}
+
+/// One summary as the reader may see it; 404 when it does not exist or may not be seen.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    id: i64,
+    share_token: Option<&str>,
+) -> Result<Summary, ApiError> {
+    let summary = db::summaries::find(db, id)
+        .await?
+        .filter(|s| scope.may_read(s, share_token))
+        .ok_or(ApiError::NotFound)?;
+    hydrate(db, scope, public_url, vec![summary])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Everything the reader wrote and has not deleted, newest first.
+pub async fn own(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+) -> Result<Vec<Summary>, ApiError> {
+    let rows = db::summaries::all(db, scope.listed(Listing::Own)).await?;
+    hydrate(db, scope, public_url, rows).await
+}
+
+/// Builds the JSON shape of each summary, loading papers, authors, tags and the reader's votes
+/// in one query each. Authors are loaded for every row; the scope decides where they show.
+async fn hydrate(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    rows: Vec<summaries::Model>,
+) -> Result<Vec<Summary>, ApiError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let papers = db::papers::by_ids(db, rows.iter().map(|s| s.paper_id).collect()).await?;
+    let authors = db::accounts::by_ids(db, rows.iter().map(|s| s.author_id).collect()).await?;
+    let mut tags = db::summaries::tags_of(db, ids.clone()).await?;
+    let my_votes = match scope.reader() {
+        Some(reader) => Some(db::summaries::votes_of(db, reader.id, ids).await?),
+        None => None,
     };
-    const MODERATOR: ReaderRights = ReaderRights {
-        is_author: false,
-        is_moderator: true,
-    };
-
-    fn access(visibility: Visibility) -> Access<'static> {
-        Access {
-            visibility,
-            deleted: false,
-            hidden: false,
-            share_token: Some("s3cret-token"),
-        }
-    }
-
-    #[test]
-    fn public_summaries_are_readable_by_anyone() {
-        assert!(readable(&access(Visibility::Public), STRANGER, None));
-    }
-
-    #[test]
-    fn unlisted_summaries_need_the_share_token() {
-        let unlisted = access(Visibility::Unlisted);
-        assert!(readable(&unlisted, STRANGER, Some("s3cret-token")));
-        assert!(!readable(&unlisted, STRANGER, Some("s3cret-tokem")));
-        assert!(!readable(&unlisted, STRANGER, None));
-        assert!(readable(&unlisted, AUTHOR, None));
-    }
-
-    #[test]
-    fn private_and_hidden_summaries_are_for_their_author_and_moderators() {
-        for summary in [
-            access(Visibility::Private),
-            Access {
-                hidden: true,
-                ..access(Visibility::Public)
-            },
-        ] {
-            assert!(!readable(&summary, STRANGER, Some("s3cret-token")));
-            assert!(readable(&summary, AUTHOR, None));
-            assert!(readable(&summary, MODERATOR, None));
-        }
-    }
-
-    #[test]
-    fn deleted_summaries_are_gone_for_everyone() {
-        let deleted = Access {
-            deleted: true,
-            ..access(Visibility::Public)
-        };
-        for reader in [STRANGER, AUTHOR, MODERATOR] {
-            assert!(!readable(&deleted, reader, None));
-        }
-    }
-
-    #[test]
-    fn anonymous_authors_are_shown_only_to_themselves_and_moderators() {
-        assert!(author_visible(false, STRANGER));
-        assert!(!author_visible(true, STRANGER));
-        assert!(author_visible(true, AUTHOR));
-        assert!(author_visible(true, MODERATOR));
-    }
+    rows.into_iter()
+        .map(|s| {
+            let missing = |what: &str, id: i64| {
+                ApiError::Internal(anyhow::anyhow!("summary {} points at missing {what} {id}", s.id))
+            };
+            let paper = papers
+                .get(&s.paper_id)
+                .ok_or_else(|| missing("paper", s.paper_id))?;
+            let author = authors
+                .get(&s.author_id)
+                .ok_or_else(|| missing("author", s.author_id))?;
+            let share_url = match &s.share_token {
+                Some(token) if scope.shows_share_link(&s) => {
+                    Some(format!("{public_url}/summary/{}?share={token}", s.id))
+                }
+                _ => None,
+            };
+            Ok(Summary {
+                id: s.id.to_string(),
+                paper: super::papers::to_paper_ref(paper)?,
+                author: scope.shows_author(&s).then(|| UserRef {
+                    username: author.username.clone(),
+                    display_name: author.display_name.clone(),
+                }),
+                anonymous: s.anonymous,
+                visibility: s.visibility,
+                tags: tags.remove(&s.id).unwrap_or_default(),
+                score: i64::from(s.score),
+                upvotes: i64::from(s.upvotes),
+                downvotes: i64::from(s.downvotes),
+                my_vote: my_votes
+                    .as_ref()
+                    .map(|votes| votes.get(&s.id).map_or(0, |v| *v as i8)),
+                comment_count: i64::from(s.comment_count),
+                revision: s.revision,
+                created_at: s.created_at,
+                updated_at: s.updated_at,
+                share_url,
+                license: s.license,
+                body_markdown: s.body_markdown,
+                body_html: s.body_html,
+            })
+        })
+        .collect()
 }

@@ -4,7 +4,7 @@ const FROM: &str = "ShortScience <noreply@shortscience.example>";
 
 #[test]
 fn the_password_never_shows_in_debug_output_or_errors() {
-    let mailer = Mailer::new(Some("smtps://ada:hunter2-secret@mail.example.org"), FROM).unwrap();
+    let mailer = Mailer::new(Some("smtps://ada:hunter2-secret@mail.example.org"), FROM, true).unwrap();
     let shown = format!("{mailer:?} {}", mailer.relay());
     assert!(
         !shown.contains("hunter2-secret") && shown.contains("mail.example.org"),
@@ -16,7 +16,7 @@ fn the_password_never_shows_in_debug_output_or_errors() {
         "ftp://ada:hunter2-secret@mail.example.org",
         "smtp//ada:hunter2-secret",
     ] {
-        let error = format!("{:#}", Mailer::new(Some(bad), FROM).unwrap_err());
+        let error = format!("{:#}", Mailer::new(Some(bad), FROM, true).unwrap_err());
         assert!(!error.contains("hunter2-secret"), "{error}");
     }
 }
@@ -42,19 +42,30 @@ fn a_password_on_plain_smtp_requires_starttls() {
 
 #[test]
 fn blank_or_missing_smtp_url_logs_instead_of_sending() {
-    assert!(Mailer::new(None, FROM).unwrap().transport.is_none());
-    assert!(Mailer::new(Some("  "), FROM).unwrap().transport.is_none());
+    assert!(Mailer::new(None, FROM, true).unwrap().transport.is_none());
+    assert!(Mailer::new(Some("  "), FROM, true).unwrap().transport.is_none());
+}
+
+#[test]
+fn without_smtp_only_a_local_site_logs_mail_bodies() {
+    assert!(Mailer::new(None, FROM, true).unwrap().log_bodies);
+    let public = Mailer::new(None, FROM, false).unwrap();
+    assert!(
+        !public.log_bodies,
+        "reset links must not reach the log of a public site"
+    );
+    assert!(public.relay().contains("reset-link"), "{}", public.relay());
 }
 
 #[test]
 fn a_sender_that_is_not_an_address_is_refused_at_startup() {
-    let error = Mailer::new(None, "ShortScience").unwrap_err().to_string();
+    let error = Mailer::new(None, "ShortScience", true).unwrap_err().to_string();
     assert!(error.contains("SHORTSCIENCE_MAIL_FROM"), "{error}");
 }
 
 #[test]
 fn the_mail_has_the_headers_mail_servers_expect() {
-    let mailer = Mailer::new(None, FROM).unwrap();
+    let mailer = Mailer::new(None, FROM, true).unwrap();
     let message = mailer
         .message("ada@example.org".parse().unwrap(), "Reset your password", "Hi\n")
         .unwrap();
@@ -75,7 +86,7 @@ fn the_mail_has_the_headers_mail_servers_expect() {
 
 #[tokio::test]
 async fn without_smtp_sending_succeeds_and_a_bad_recipient_fails() {
-    let mailer = Mailer::new(None, FROM).unwrap();
+    let mailer = Mailer::new(None, FROM, true).unwrap();
     mailer
         .send("ada@example.org", "Hello", "https://example.org/?a=b")
         .await
@@ -91,7 +102,7 @@ async fn an_unreachable_server_is_an_error_not_a_hang() {
         .local_addr()
         .unwrap()
         .port();
-    let mailer = Mailer::new(Some(&format!("smtp://127.0.0.1:{port}")), FROM).unwrap();
+    let mailer = Mailer::new(Some(&format!("smtp://127.0.0.1:{port}")), FROM, true).unwrap();
     let error = mailer.send("ada@example.org", "Hello", "body").await.unwrap_err();
     assert!(
         format!("{error:#}").contains(&format!("127.0.0.1:{port}")),

@@ -123,23 +123,39 @@ fn expired_keys_are_swept_as_new_keys_arrive() {
 }
 
 #[test]
-fn a_full_map_stops_growing_until_its_windows_expire() {
+fn a_full_map_evicts_its_oldest_windows_instead_of_pooling_new_keys() {
     let limiter = Limiter::build(POLICY, true, 2_000);
     let t0 = Instant::now();
     for i in 0..2_000 {
-        limiter.check_at(&format!("flood-{i}"), t0).unwrap();
+        limiter
+            .check_at(&format!("flood-{i}"), t0 + Duration::from_millis(i))
+            .unwrap();
     }
-    // Fresh keys now share one overflow window; tracked keys keep their own quota.
-    let fresh: Vec<_> = (0..5)
-        .map(|i| limiter.check_at(&format!("fresh-{i}"), t0).is_ok())
-        .collect();
-    assert_eq!(fresh, [true, true, true, false, false]);
-    assert_eq!(limiter.tracked_keys(), 2_000);
-    assert_eq!(limiter.check_at("flood-7", t0).unwrap().remaining, 1);
-    // Once the flood's windows are over, the next fresh key sweeps them away and is tracked.
-    let later = t0 + POLICY.window;
-    assert_eq!(limiter.check_at("fresh-0", later).unwrap().remaining, 2);
-    assert_eq!(limiter.tracked_keys(), 1);
+    // Every fresh key gets its own full quota: a flood cannot exhaust a shared one.
+    let t1 = t0 + Duration::from_secs(3);
+    for i in 0..5 {
+        assert_eq!(limiter.check_at(&format!("fresh-{i}"), t1).unwrap().remaining, 2);
+    }
+    assert_eq!(limiter.tracked_keys(), 2_000, "the map does not grow");
+    // The oldest flood keys made room; newer ones keep their counts.
+    assert_eq!(limiter.check_at("flood-0", t1).unwrap().remaining, 2, "evicted");
+    assert_eq!(limiter.check_at("flood-1999", t1).unwrap().remaining, 1, "kept");
+}
+
+#[test]
+fn peeking_counts_nothing_and_failures_count() {
+    let limiter = Limiter::new(POLICY);
+    let t0 = Instant::now();
+    for _ in 0..10 {
+        assert_eq!(limiter.apply("k", t0, false).unwrap().remaining, POLICY.quota);
+    }
+    for _ in 0..POLICY.quota {
+        limiter.apply("k", t0, true).unwrap();
+    }
+    assert!(
+        limiter.apply("k", t0, false).is_err(),
+        "peeking sees the used-up quota"
+    );
 }
 
 #[test]

@@ -6,9 +6,9 @@ use shared::accounts::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{AuthUser, Writer, password};
-use crate::db;
-use crate::db::summaries::Reader;
+use super::with_limits;
+use crate::auth::{AuthUser, Writer};
+use crate::domain::accounts;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -20,14 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(revoke_token)
         .service(export_account)
         .service(resend_confirmation);
-}
-
-async fn current(state: &AppState, user: &AuthUser) -> Result<db::entity::users::Model, ApiError> {
-    db::accounts::find_by_id(&state.db, user.id)
-        .await?
-        .ok_or(ApiError::Unauthorized {
-            token_presented: true,
-        })
 }
 
 /// The caller's account, with private fields.
@@ -42,20 +34,21 @@ async fn current(state: &AppState, user: &AuthUser) -> Result<db::entity::users:
 )]
 #[get("/me")]
 async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Me>, ApiError> {
-    Ok(web::Json(db::accounts::to_me(&current(&state, &user).await?)))
+    Ok(web::Json(accounts::me(&state, &user).await?))
 }
 
-/// Change profile fields or the password (which needs the current one).
+/// Change profile fields or the password. A password change needs the current password and a
+/// signed-in session (not an API token), is rate limited per account, signs out every other
+/// session and mails the owner.
 #[utoipa::path(
     tag = "me",
     operation_id = "update_me",
     request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The updated account", body = Me),
-        (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
-        (status = 422, response = super::Unprocessable),
+        (status = 429, response = super::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -65,19 +58,7 @@ async fn update_me(
     Writer(user): Writer,
     body: web::Json<UpdateMeRequest>,
 ) -> Result<web::Json<Me>, ApiError> {
-    let account = current(&state, &user).await?;
-    let mut change = body
-        .validate(&account.username, &account.email)
-        .map_err(ApiError::Validation)?;
-    if let Some((current_password, new_password)) = change.password.take() {
-        if !password::verify(current_password, account.password_hash.clone(), &state.decoy_hash).await {
-            return Err(ApiError::invalid("current_password", "is not correct"));
-        }
-        let hash = password::hash(new_password).await?;
-        db::accounts::set_password(&state.db, account.id, hash, false).await?;
-    }
-    let updated = db::accounts::update_profile(&state.db, account, change).await?;
-    Ok(web::Json(db::accounts::to_me(&updated)))
+    Ok(web::Json(accounts::update_me(&state, &user, &body).await?))
 }
 
 /// Mail the email-confirmation link again (the first one expires after two days).
@@ -87,32 +68,19 @@ async fn update_me(
     responses(
         (status = 202, description = "A new link is on its way"),
         (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
         (status = 409, response = super::Conflict),
         (status = 429, response = super::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
 #[post("/me/confirmation-mail")]
-async fn resend_confirmation(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
-    let account = current(&state, &user).await?;
-    if account.email_confirmed_at.is_some() {
-        return Err(ApiError::Conflict {
-            detail: "This email address is already confirmed.".to_owned(),
-            errors: None,
-            location: None,
-        });
-    }
-    let allowed = state
-        .limits
-        .confirmation_mail_account
-        .check(&account.username)
-        .map_err(ApiError::RateLimited)?;
-    super::auth::mail_confirmation_link(&state, &account).await?;
-    let mut response = HttpResponse::Accepted().finish();
-    for (name, value) in allowed.headers() {
-        response.headers_mut().append(name, value);
-    }
-    Ok(response)
+async fn resend_confirmation(state: web::Data<AppState>, Writer(user): Writer) -> HttpResponse {
+    let queued = accounts::resend_confirmation(&state, &user).await;
+    with_limits(
+        queued.outcome.map(|()| HttpResponse::Accepted().finish()),
+        &queued.quota,
+    )
 }
 
 /// The caller's personal API tokens (never their secrets).
@@ -130,38 +98,32 @@ async fn list_tokens(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<web::Json<Vec<ApiToken>>, ApiError> {
-    Ok(web::Json(
-        db::credentials::list_api_tokens(&state.db, user.id).await?,
-    ))
+    Ok(web::Json(accounts::tokens(&state, &user).await?))
 }
 
-/// Create a personal API token. Its secret is in this response only. Needs a signed-in
-/// session: API tokens cannot mint more tokens.
+/// Create a personal API token, optionally expiring. Its secret is in this response only, and
+/// the owner is mailed about it. Needs a signed-in session: API tokens cannot mint more tokens.
 #[utoipa::path(
     tag = "me",
     operation_id = "create_token",
     request_body = CreateTokenRequest,
     responses(
         (status = 201, description = "The token and its secret", body = CreatedToken),
-        (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
-        (status = 422, response = super::Unprocessable),
     ),
     security(("bearer" = []))
 )]
 #[post("/me/tokens")]
 async fn create_token(
     state: web::Data<AppState>,
-    writer: Writer,
+    Writer(user): Writer,
     body: web::Json<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = writer.session()?;
-    let (name, scopes) = body.validate().map_err(ApiError::Validation)?;
-    let (token, secret) = db::credentials::create_api_token(&state.db, user.id, name, &scopes).await?;
+    let created = accounts::create_token(&state, &user, &body).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
-        .json(CreatedToken { token, secret }))
+        .json(created))
 }
 
 /// Revoke one of the caller's API tokens.
@@ -180,11 +142,10 @@ async fn create_token(
 #[delete("/me/tokens/{id}")]
 async fn revoke_token(
     state: web::Data<AppState>,
-    writer: Writer,
+    Writer(user): Writer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = writer.session()?;
-    db::credentials::revoke_api_token(&state.db, user.id, id.into_inner()).await?;
+    accounts::revoke_token(&state, &user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -194,8 +155,10 @@ async fn revoke_token(
     operation_id = "export_account",
     params(ExportQuery),
     responses(
-        (status = 200, description = "The export", body = AccountExport, content_type = "application/json"),
-        (status = 200, description = "The export as CSV: one row per summary or comment", body = String, content_type = "text/csv"),
+        (status = 200, description = "The export: a JSON document, or with `?format=csv` one CSV row per summary or comment", content(
+            (AccountExport = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
     ),
@@ -207,75 +170,21 @@ async fn export_account(
     user: AuthUser,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let account = current(&state, &user).await?;
-    let reader = Reader {
-        user: Some(&user),
-        public_url: &state.config.public_url,
+    let export = accounts::export(&state, &user).await?;
+    let attachment = |extension: &str| {
+        (
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"shortscience-{}.{extension}\"",
+                export.user.username
+            ),
+        )
     };
-    let export = AccountExport {
-        user: db::accounts::to_me(&account),
-        summaries: db::summaries::all_by_author(&state.db, reader, user.id).await?,
-        comments: db::comments::all_by_author(&state.db, user.id).await?,
-    };
-    let stem = format!("shortscience-{}", account.username);
     Ok(match query.format {
-        ExportFormat::Json => HttpResponse::Ok()
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"{stem}.json\""),
-            ))
-            .json(export),
+        ExportFormat::Json => HttpResponse::Ok().insert_header(attachment("json")).json(&export),
         ExportFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"{stem}.csv\""),
-            ))
-            .body(export_csv(&export)?),
+            .insert_header(attachment("csv"))
+            .body(accounts::export_csv(&export)?),
     })
-}
-
-/// One row per summary and comment, with the Markdown source.
-fn export_csv(export: &AccountExport) -> Result<Vec<u8>, ApiError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::Internal(e.into());
-    out.write_record([
-        "kind",
-        "id",
-        "paper_key",
-        "paper_title",
-        "summary_id",
-        "visibility",
-        "created_at",
-        "body_markdown",
-    ])
-    .map_err(fail)?;
-    for s in &export.summaries {
-        out.write_record([
-            "summary",
-            &s.id,
-            &s.paper.key,
-            &s.paper.title,
-            "",
-            s.visibility.as_str(),
-            &s.created_at.to_rfc3339(),
-            &s.body_markdown,
-        ])
-        .map_err(fail)?;
-    }
-    for c in &export.comments {
-        out.write_record([
-            "comment",
-            &c.id,
-            "",
-            "",
-            &c.summary_id,
-            "",
-            &c.created_at.to_rfc3339(),
-            &c.body_markdown,
-        ])
-        .map_err(fail)?;
-    }
-    out.into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("finishing CSV: {e}")))
 }

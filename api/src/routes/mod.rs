@@ -9,10 +9,20 @@ pub mod spa;
 pub mod summaries;
 pub mod users;
 
+use actix_web::dev::ResourceDef;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::Problem;
+use shared::accounts::{ExportFormat, UserSort};
+use shared::api::{PaperSort, SummarySort};
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+use crate::rate_limit::{Allowed, ip_key};
+use crate::startup::AppState;
 
 /// Every documented endpoint: `/api/v1` and the operations endpoints.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -26,6 +36,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
     health::configure(cfg);
 }
 
+/// The rate-limit key of the client's address.
+fn client_ip(state: &AppState, req: &HttpRequest) -> String {
+    state
+        .config
+        .trusted_proxies
+        .client_address(req)
+        .map(ip_key)
+        .unwrap_or_default()
+}
+
+/// The response (or error response) with the rate-limit headers of the quotas to report (both
+/// headers are lists, so each policy adds a line).
+fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> HttpResponse {
+    let mut response = result.unwrap_or_else(|err| err.error_response());
+    for allowed in quota {
+        for (name, value) in allowed.headers() {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
 /// The document every generated spec starts from; paths are collected from the routes.
 #[derive(OpenApi)]
 #[openapi(
@@ -35,7 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                        All errors are RFC 9457 `application/problem+json`; lists use opaque keyset cursors.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    components(schemas(Problem), responses(
+    components(schemas(Problem, SummarySort, PaperSort, UserSort, ExportFormat), responses(
         BadRequest,
         Unauthorized,
         Forbidden,
@@ -43,7 +75,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         Conflict,
         Unprocessable,
         TooManyRequests,
-        Unavailable
+        Unavailable,
+        NotModified,
+        PayloadTooLarge,
+        UnsupportedMediaType
     )),
     tags(
         (name = "auth", description = "Signing up, in and out; sessions and mailed links"),
@@ -56,6 +91,82 @@ pub fn configure(cfg: &mut ServiceConfig) {
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The answers every operation of a kind can give, added in one place rather than by hand on
+/// each (applied to the document once the routes' paths are in it): GETs revalidate with 304; operations with a JSON body answer 400 (malformed), 413 (too
+/// large), 415 (not JSON) and 422 (wrong shape or unknown field).
+pub struct StandardResponses;
+
+impl Modify for StandardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        fn add(operation: &mut Operation, status: &str, response: &str) {
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+        }
+        for item in openapi.paths.paths.values_mut() {
+            if let Some(get) = item.get.as_mut() {
+                add(get, "304", "NotModified");
+            }
+            for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
+                .filter(|o| o.request_body.is_some())
+            {
+                add(operation, "400", "BadRequest");
+                add(operation, "413", "PayloadTooLarge");
+                add(operation, "415", "UnsupportedMediaType");
+                add(operation, "422", "Unprocessable");
+            }
+        }
+    }
+}
+
+/// Which methods each documented path answers, read from the OpenAPI document, so that another
+/// method on an existing path gets 405 with `Allow` (RFC 9110 §15.5.6) rather than 404, and the
+/// answer can never disagree with the spec.
+pub struct AllowedMethods(Vec<(ResourceDef, String)>);
+
+impl AllowedMethods {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> AllowedMethods {
+        let mut table: Vec<(ResourceDef, String)> = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods: Vec<&str> = [
+                    ("GET", &item.get),
+                    ("POST", &item.post),
+                    ("PUT", &item.put),
+                    ("PATCH", &item.patch),
+                    ("DELETE", &item.delete),
+                ]
+                .into_iter()
+                .filter(|(_, operation)| operation.is_some())
+                .map(|(method, _)| method)
+                .collect();
+                if item.get.is_some() {
+                    // HEAD is answered wherever GET is (middleware::head_as_get).
+                    methods.insert(1, "HEAD");
+                }
+                (ResourceDef::new(path.as_str()), methods.join(", "))
+            })
+            .collect();
+        // Served outside the documented API, read-only.
+        table.push((ResourceDef::new("/openapi.json"), "GET, HEAD".to_owned()));
+        AllowedMethods(table)
+    }
+
+    /// The `Allow` value of a documented path, if `path` is one.
+    pub fn for_path(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(pattern, _)| pattern.is_match(path))
+            .map(|(_, allow)| allow.as_str())
+    }
+}
 
 /// Declares the bearer scheme that authenticated endpoints use.
 struct BearerAuth;
@@ -125,6 +236,27 @@ pub struct NotFound(pub Problem);
 #[derive(ToResponse)]
 #[response(description = "Validation failed", content_type = "application/problem+json")]
 pub struct Unprocessable(pub Problem);
+
+/// The representation has not changed since the `ETag` given in `If-None-Match`.
+#[derive(ToResponse)]
+#[response(
+    description = "Not modified: the `If-None-Match` tag is current",
+    headers(("ETag" = String, description = "The current tag"))
+)]
+pub struct NotModified;
+
+/// The body is larger than the limit (1 MiB for JSON).
+#[derive(ToResponse)]
+#[response(description = "Payload too large", content_type = "application/problem+json")]
+pub struct PayloadTooLarge(pub Problem);
+
+/// The body is not `application/json`.
+#[derive(ToResponse)]
+#[response(
+    description = "Unsupported media type",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(pub Problem);
 
 /// The service cannot answer now (e.g. the database is unreachable).
 #[derive(ToResponse)]

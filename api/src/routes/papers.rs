@@ -5,8 +5,7 @@ use shared::api::{Page, Paper, PaperListQuery, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeAuthUser;
-use crate::db;
-use crate::db::summaries::SummaryFilter;
+use crate::domain::papers;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -32,7 +31,7 @@ async fn list_papers(
     state: web::Data<AppState>,
     query: web::Query<PaperListQuery>,
 ) -> Result<web::Json<Page<Paper>>, ApiError> {
-    Ok(web::Json(db::papers::list(&state.db, &query).await?))
+    Ok(web::Json(papers::list(&state.db, &query).await?))
 }
 
 /// One paper.
@@ -47,8 +46,7 @@ async fn list_papers(
 )]
 #[get("/papers/{id}")]
 async fn get_paper(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Paper>, ApiError> {
-    let paper = db::papers::get(&state.db, id.into_inner()).await?;
-    Ok(web::Json(db::papers::to_paper(paper)))
+    Ok(web::Json(papers::get(&state.db, id.into_inner()).await?))
 }
 
 /// The public summaries of one paper, best first by default.
@@ -72,18 +70,12 @@ async fn list_paper_summaries(
     id: web::Path<i64>,
     query: web::Query<SummaryListQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
-    let paper = db::papers::get(&state.db, id.into_inner()).await?;
-    let filter = SummaryFilter {
-        paper_id: Some(paper.id),
-        ..SummaryFilter::default()
-    };
-    let page = db::summaries::list(
+    let page = papers::summaries(
         &state.db,
-        state.reader(&reader),
-        filter,
-        query.sort,
-        query.limit,
-        query.cursor.as_deref(),
+        state.scope(&reader),
+        &state.config.public_url,
+        id.into_inner(),
+        &query,
     )
     .await?;
     Ok(web::Json(page))

@@ -3,9 +3,10 @@
 
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
+use super::AllowedMethods;
 use crate::error::{ApiError, is_machine_path};
 
 #[derive(RustEmbed)]
@@ -21,11 +22,26 @@ const SPA_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eva
      frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
      object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-/// Serves an asset, the SPA shell, or a 404 problem for unknown API paths.
-pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// Serves an asset or the SPA shell; a documented path asked with another method gets 405 with
+/// `Allow`, an unknown API path 404.
+pub async fn fallback(
+    req: HttpRequest,
+    allowed: web::Data<AllowedMethods>,
+) -> Result<HttpResponse, ApiError> {
     let path = req.path();
-    if is_machine_path(path) || !(req.method() == Method::GET || req.method() == Method::HEAD) {
+    if let Some(allow) = allowed.for_path(path) {
+        return Err(ApiError::MethodNotAllowed {
+            allow: allow.to_owned(),
+        });
+    }
+    if is_machine_path(path) {
         return Err(ApiError::NotFound);
+    }
+    if !(req.method() == Method::GET || req.method() == Method::HEAD) {
+        // Pages and assets are read-only.
+        return Err(ApiError::MethodNotAllowed {
+            allow: "GET, HEAD".to_owned(),
+        });
     }
     let name = path.trim_start_matches('/');
     if !name.is_empty()

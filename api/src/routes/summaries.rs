@@ -5,8 +5,8 @@ use shared::api::{GetSummaryQuery, Page, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeAuthUser;
-use crate::db;
-use crate::db::summaries::SummaryFilter;
+use crate::domain::scope::Listing;
+use crate::domain::summaries::{self, Filter};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -33,10 +33,15 @@ async fn list_summaries(
     reader: MaybeAuthUser,
     query: web::Query<SummaryListQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
-    let page = db::summaries::list(
+    let filter = Filter {
+        listing: Listing::Site,
+        paper_id: None,
+    };
+    let page = summaries::list(
         &state.db,
-        state.reader(&reader),
-        SummaryFilter::default(),
+        state.scope(&reader),
+        &state.config.public_url,
+        filter,
         query.sort,
         query.limit,
         query.cursor.as_deref(),
@@ -65,9 +70,10 @@ async fn get_summary(
     id: web::Path<i64>,
     query: web::Query<GetSummaryQuery>,
 ) -> Result<web::Json<Summary>, ApiError> {
-    let summary = db::summaries::get(
+    let summary = summaries::get(
         &state.db,
-        state.reader(&reader),
+        state.scope(&reader),
+        &state.config.public_url,
         id.into_inner(),
         query.share.as_deref(),
     )

@@ -2,12 +2,11 @@
 
 use actix_web::{get, web};
 use shared::accounts::{UserListQuery, UserProfile, UserSummariesQuery};
-use shared::api::{Page, Summary, SummarySort};
+use shared::api::{Page, Summary};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeAuthUser;
-use crate::db;
-use crate::db::summaries::SummaryFilter;
+use crate::domain::users;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -33,7 +32,7 @@ async fn list_users(
     state: web::Data<AppState>,
     query: web::Query<UserListQuery>,
 ) -> Result<web::Json<Page<UserProfile>>, ApiError> {
-    Ok(web::Json(db::accounts::directory(&state.db, &query).await?))
+    Ok(web::Json(users::directory(&state.db, &query).await?))
 }
 
 /// A public profile.
@@ -51,7 +50,7 @@ async fn get_user(
     state: web::Data<AppState>,
     username: web::Path<String>,
 ) -> Result<web::Json<UserProfile>, ApiError> {
-    Ok(web::Json(db::accounts::profile(&state.db, &username).await?))
+    Ok(web::Json(users::profile(&state.db, &username).await?))
 }
 
 /// A user's public summaries, newest first. Their anonymous ones are listed only to themselves.
@@ -75,22 +74,12 @@ async fn list_user_summaries(
     username: web::Path<String>,
     query: web::Query<UserSummariesQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
-    let author = db::accounts::find_by_username(&state.db, &username)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let own = reader.0.as_ref().is_some_and(|u| u.id == author.id);
-    let filter = SummaryFilter {
-        author_id: Some(author.id),
-        include_anonymous: own,
-        ..SummaryFilter::default()
-    };
-    let page = db::summaries::list(
+    let page = users::summaries(
         &state.db,
-        state.reader(&reader),
-        filter,
-        SummarySort::New,
-        query.limit,
-        query.cursor.as_deref(),
+        state.scope(&reader),
+        &state.config.public_url,
+        &username,
+        &query,
     )
     .await?;
     Ok(web::Json(page))

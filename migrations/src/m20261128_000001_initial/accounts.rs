@@ -4,7 +4,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveIden)]
-pub(super) enum Users {
+pub(crate) enum Users {
     Table,
     Id,
     Username,

@@ -3,7 +3,7 @@ use super::*;
 #[test]
 fn issued_tokens_verify_and_carry_their_claims() {
     let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
-    let (token, ttl) = keys.issue(42, Role::Moderator).unwrap();
+    let (token, ttl) = keys.issue(42, Role::Moderator, "session-1").unwrap();
     assert_eq!(ttl, 900);
     let claims = keys.verify(&token).unwrap();
     assert_eq!(claims.sub, "42");
@@ -15,7 +15,7 @@ fn issued_tokens_verify_and_carry_their_claims() {
 fn tokens_from_another_key_are_refused() {
     let ours = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
     let theirs = JwtKeys::new(b"fedcba9876543210fedcba9876543210").unwrap();
-    let (token, _) = theirs.issue(1, Role::Admin).unwrap();
+    let (token, _) = theirs.issue(1, Role::Admin, "session-1").unwrap();
     assert!(ours.verify(&token).is_none());
 }
 
@@ -35,5 +35,24 @@ fn the_generated_secret_is_kept_and_reused() {
             .mode();
         assert_eq!(mode & 0o077, 0, "only the owner may read the secret");
     }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_or_too_short_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("ss-jwt-{}", uuid::Uuid::new_v4().simple()));
+    load_or_create_secret(&dir).unwrap();
+    let path = dir.join(SECRET_FILE);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let error = format!("{:#}", load_or_create_secret(&dir).unwrap_err());
+    assert!(error.contains("other users"), "{error}");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&path, STANDARD.encode([7u8; 16])).unwrap();
+    let error = format!("{:#}", load_or_create_secret(&dir).unwrap_err());
+    assert!(error.contains("at least 32"), "{error}");
+    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary files are left behind");
     std::fs::remove_dir_all(dir).unwrap();
 }

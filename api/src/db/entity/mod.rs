@@ -3,8 +3,10 @@
 
 pub mod api_tokens;
 pub mod comments;
+pub mod outbox;
 pub mod papers;
 pub mod refresh_tokens;
+pub mod sessions;
 pub mod summaries;
 pub mod summary_revisions;
 pub mod summary_tags;

@@ -1,6 +1,7 @@
 //! A paper: one row per work, whichever identifier (arXiv, DOI, DBLP, legacy key) found it.
 
 use sea_orm::entity::prelude::*;
+use shared::api::Category;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "papers")]
@@ -23,9 +24,7 @@ pub struct Model {
     pub venue_key: Option<String>,
     pub year: Option<i32>,
     pub published_at: Option<DateTimeUtc>,
-    /// `cs`, `bio`, `physics`, `math`, `stat` or `other`.
-    #[sea_orm(column_type = "Text")]
-    pub category: String,
+    pub category: Category,
     #[sea_orm(column_type = "Text", nullable, unique)]
     pub arxiv_id: Option<String>,
     #[sea_orm(column_type = "Text", nullable, unique)]

@@ -1,6 +1,7 @@
 //! A summary of a paper by one author (at most one per author per paper), with its vote tallies.
 
 use sea_orm::entity::prelude::*;
+use shared::api::Visibility;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "summaries")]
@@ -10,9 +11,7 @@ pub struct Model {
     pub paper_id: i64,
     pub author_id: i64,
     pub anonymous: bool,
-    /// `public`, `unlisted` or `private`.
-    #[sea_orm(column_type = "Text")]
-    pub visibility: String,
+    pub visibility: Visibility,
     /// The secret in an unlisted summary's share URL.
     #[sea_orm(column_type = "Text", nullable, unique)]
     pub share_token: Option<String>,

@@ -1,6 +1,7 @@
 //! A registered reader, author or moderator.
 
 use sea_orm::entity::prelude::*;
+use shared::accounts::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -24,9 +25,7 @@ pub struct Model {
     pub orcid: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub homepage: Option<String>,
-    /// `user`, `moderator` or `admin`.
-    #[sea_orm(column_type = "Text")]
-    pub role: String,
+    pub role: Role,
     pub banned_at: Option<DateTimeUtc>,
     pub notify_on_comment: bool,
     pub email_confirmed_at: Option<DateTimeUtc>,
@@ -41,6 +40,15 @@ pub enum Relation {
     /// The summaries this user wrote.
     #[sea_orm(has_many = "super::summaries::Entity")]
     Summaries,
+    /// The sessions this user signed in.
+    #[sea_orm(has_many = "super::sessions::Entity")]
+    Sessions,
+}
+
+impl Related<super::sessions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sessions.def()
+    }
 }
 
 impl Related<super::summaries::Entity> for Entity {

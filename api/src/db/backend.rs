@@ -1,0 +1,95 @@
+//! The little SQL that differs between SQLite and PostgreSQL, behind one trait with one
+//! implementation per backend. Statements are built with sea-query, never by formatting text.
+//! Full-text search will be its next user.
+
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement,
+};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect, QueryTrait};
+
+use super::entity::users;
+
+/// What a backend spells its own way.
+pub trait Dialect: Sync {
+    /// A statement that locks one user's row until the transaction ends, so that credential
+    /// changes of one account (a refresh and a password reset) happen one after the other.
+    /// `None` where every write transaction already holds the database's write lock.
+    fn lock_user(&self, user_id: i64) -> Option<SelectStatement>;
+
+    /// After rows were inserted with explicit ids: a statement that moves the id generator of
+    /// `table` past the largest id. `None` where ids come from the rows themselves.
+    fn sync_id_sequence(&self, table: &'static str) -> Option<SelectStatement>;
+}
+
+/// SQLite: write transactions start with `BEGIN IMMEDIATE` (`db::begin_write`), which takes
+/// the one write lock of the database, and `AUTOINCREMENT` ids follow the largest row.
+struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn lock_user(&self, _user_id: i64) -> Option<SelectStatement> {
+        None
+    }
+
+    fn sync_id_sequence(&self, _table: &'static str) -> Option<SelectStatement> {
+        None
+    }
+}
+
+/// PostgreSQL: `SELECT … FOR UPDATE`, and identity sequences that explicit ids do not move.
+struct Postgres;
+
+impl Dialect for Postgres {
+    fn lock_user(&self, user_id: i64) -> Option<SelectStatement> {
+        Some(
+            users::Entity::find_by_id(user_id)
+                .select_only()
+                .column(users::Column::Id)
+                .into_query()
+                .lock(LockType::Update)
+                .to_owned(),
+        )
+    }
+
+    fn sync_id_sequence(&self, table: &'static str) -> Option<SelectStatement> {
+        let largest = Query::select()
+            .expr(Expr::col(Alias::new("id")).max())
+            .from(Alias::new(table))
+            .to_owned();
+        Some(
+            Query::select()
+                .expr(
+                    Func::cust(Alias::new("setval")).args([
+                        Func::cust(Alias::new("pg_get_serial_sequence"))
+                            .args([Expr::val(table), Expr::val("id")])
+                            .into(),
+                        Expr::SubQuery(None, Box::new(largest.into_sub_query_statement())),
+                    ]),
+                )
+                .to_owned(),
+        )
+    }
+}
+
+/// The dialect of a connection's backend.
+pub fn of(db: &impl ConnectionTrait) -> &'static dyn Dialect {
+    match db.get_database_backend() {
+        DbBackend::Postgres => &Postgres,
+        _ => &Sqlite,
+    }
+}
+
+/// Locks a user's row for the rest of the transaction (see [`Dialect::lock_user`]).
+pub async fn lock_user(txn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
+    if let Some(statement) = of(txn).lock_user(user_id) {
+        txn.query_one(&statement).await?;
+    }
+    Ok(())
+}
+
+/// Moves a table's id generator past its largest id (see [`Dialect::sync_id_sequence`]).
+pub async fn sync_id_sequence(db: &impl ConnectionTrait, table: &'static str) -> Result<(), sea_orm::DbErr> {
+    if let Some(statement) = of(db).sync_id_sequence(table) {
+        db.query_one(&statement).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The user directory, public profiles and an author's public summaries. Banned users have no
+//! public profile, and their summaries are not listed.
+
+use sea_orm::ConnectionTrait;
+use shared::accounts::{UserListQuery, UserProfile, UserSort, UserSummariesQuery};
+use shared::api::{Page, Summary, SummarySort};
+
+use super::scope::{Listing, Scope};
+use super::summaries::{self, Filter};
+use crate::db::accounts::ProfileRow;
+use crate::db::pagination::{Cursor, PageRequest, finish_page};
+use crate::db::{self};
+use crate::error::ApiError;
+
+/// One page of the directory.
+pub async fn directory(
+    db: &impl ConnectionTrait,
+    query: &UserListQuery,
+) -> Result<Page<UserProfile>, ApiError> {
+    let order = match query.sort {
+        UserSort::Score => "score",
+        UserSort::Summaries => "summaries",
+        UserSort::New => "new",
+    };
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
+    let rows = db::accounts::directory_rows(
+        db,
+        Scope::counted_on_profiles(),
+        query.sort,
+        page.after,
+        page.fetch(),
+    )
+    .await?;
+    let (rows, next_cursor) = finish_page(rows, &page, |r| Cursor {
+        order,
+        key: db::accounts::key_of(r, query.sort),
+        id: r.id,
+    });
+    Ok(Page {
+        items: rows.into_iter().map(to_profile).collect(),
+        next_cursor,
+    })
+}
+
+/// A public profile, or 404 (banned users have none).
+pub async fn profile(db: &impl ConnectionTrait, username: &str) -> Result<UserProfile, ApiError> {
+    db::accounts::profile_row(db, Scope::counted_on_profiles(), username)
+        .await?
+        .map(to_profile)
+        .ok_or(ApiError::NotFound)
+}
+
+/// An author's public summaries, newest first; 404 when they have no public profile.
+pub async fn summaries(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    username: &str,
+    query: &UserSummariesQuery,
+) -> Result<Page<Summary>, ApiError> {
+    let author = db::accounts::find_by_username(db, username)
+        .await?
+        .filter(|u| u.banned_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    let filter = Filter {
+        listing: Listing::ByAuthor(author.id),
+        paper_id: None,
+    };
+    summaries::list(
+        db,
+        scope,
+        public_url,
+        filter,
+        SummarySort::New,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await
+}
+
+fn to_profile(row: ProfileRow) -> UserProfile {
+    UserProfile {
+        username: row.username,
+        display_name: row.display_name,
+        bio: row.bio,
+        orcid: row.orcid,
+        homepage: row.homepage,
+        joined: row.created_at,
+        summary_count: row.summary_count,
+        score: row.score_micros.map(|m| m as f64 / 1e6),
+    }
+}

@@ -27,7 +27,88 @@ on_both_backends!(spawn =>
     authorization_matrix_of_every_write,
     concurrent_refreshes_all_succeed,
     a_lost_confirmation_mail_can_be_sent_again,
+    signing_out_ends_the_sessions_access_tokens_at_once,
+    a_password_change_needs_a_session_ends_other_sessions_and_mails_the_owner,
 );
+
+async fn signing_out_ends_the_sessions_access_tokens_at_once(app: TestApp) {
+    let user = app.register("leaver").await;
+    let other = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "leaver", "password": PASSWORD}),
+        )
+        .await
+        .json::<AuthResponse>()
+        .await
+        .unwrap();
+    assert_eq!(me(&app, &user.access_token).await.status(), 200);
+    let out = app
+        .post(
+            "/api/v1/auth/logout",
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(out.status(), 204);
+    assert_eq!(
+        me(&app, &user.access_token).await.status(),
+        401,
+        "a stolen access token of a signed-out session is dead at once, not in 15 minutes"
+    );
+    assert_eq!(
+        me(&app, &other.access_token).await.status(),
+        200,
+        "other sessions live on"
+    );
+}
+
+async fn a_password_change_needs_a_session_ends_other_sessions_and_mails_the_owner(app: TestApp) {
+    let user = app.register("changer").await;
+    let other = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "changer", "password": PASSWORD}),
+        )
+        .await
+        .json::<AuthResponse>()
+        .await
+        .unwrap();
+    let change = json!({"current_password": PASSWORD, "new_password": "another long passphrase"});
+    let token = create_token(&app, &user, json!(["read", "write"])).await;
+    let by_token = app
+        .send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&token.secret),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(
+        by_token.status(),
+        403,
+        "a write-scoped API token cannot change the password"
+    );
+    let changed = app
+        .send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&user.access_token),
+            Some(change),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(
+        me(&app, &user.access_token).await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        me(&app, &other.access_token).await.status(),
+        401,
+        "other sessions end"
+    );
+    mail_about(&app, &user.email, "password was changed").await;
+}
 
 async fn status(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -374,6 +455,8 @@ async fn api_tokens_have_scopes_and_can_be_revoked(app: TestApp) {
 
 async fn a_mailed_link_resets_the_password_and_ends_every_session(app: TestApp) {
     let user = app.register("forgetful").await;
+    // What an attacker who had the account would have left behind.
+    let planted = create_token(&app, &user, json!(["read", "write"])).await;
     let unknown = app
         .post(
             "/api/v1/auth/password-reset",
@@ -428,6 +511,11 @@ async fn a_mailed_link_resets_the_password_and_ends_every_session(app: TestApp) 
         me(&app, &user.access_token).await.status(),
         401,
         "old access tokens die too"
+    );
+    assert_eq!(
+        me(&app, &planted.secret).await.status(),
+        401,
+        "API tokens issued before the reset die too"
     );
     let old = app
         .post(

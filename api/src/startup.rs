@@ -3,6 +3,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
+pub use actix_web::dev::ServerHandle;
 use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -141,7 +142,7 @@ impl Application {
     }
 
     /// A handle that stops the server (tests restart the service with it).
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+    pub fn handle(&self) -> ServerHandle {
         self.server.handle()
     }
 

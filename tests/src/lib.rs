@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use api::config::Config;
 use api::rate_limit::RateLimits;
-use api::startup::Application;
+use api::startup::{Application, ServerHandle};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use shared::accounts::AuthResponse;
@@ -31,10 +31,14 @@ pub enum Backend {
 }
 
 /// How to start a test app.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Rate limits with every window shortened to this; `None` turns limits off.
     pub rate_limit_window: Option<Duration>,
+    /// Mail goes to this SMTP URL instead of the app's own sink (e.g. a server that is down).
+    pub smtp_url: Option<String>,
+    /// The site's public URL (default `http://shortscience.test`).
+    pub public_url: Option<String>,
 }
 
 /// A running service and a client for it.
@@ -47,6 +51,9 @@ pub struct TestApp {
     pub mail: SmtpSink,
     /// The PostgreSQL database this app owns, dropped with it.
     postgres_database: Option<String>,
+    config: Config,
+    options: Options,
+    server: ServerHandle,
 }
 
 impl Drop for TestApp {
@@ -103,25 +110,24 @@ impl TestApp {
             Backend::Postgres => (fresh_postgres_database(&name).await, Some(name.clone())),
         };
         let mail = SmtpSink::start().await;
-        let smtp_url = mail.url();
+        let smtp_url = options.smtp_url.clone().unwrap_or_else(|| mail.url());
+        let public_url = options
+            .public_url
+            .clone()
+            .unwrap_or_else(|| "http://shortscience.test".to_owned());
         let config = Config::from_lookup(|var| match var {
             "SHORTSCIENCE_DATABASE_URL" => Some(database_url.clone()),
             "SHORTSCIENCE_BIND" => Some("127.0.0.1:0".to_owned()),
             "SHORTSCIENCE_DATA_DIR" => Some(data_dir.display().to_string()),
             "SHORTSCIENCE_JWT_SECRET" => Some(TEST_JWT_SECRET.to_owned()),
             "SHORTSCIENCE_SMTP_URL" => Some(smtp_url.clone()),
-            "SHORTSCIENCE_PUBLIC_URL" => Some("http://shortscience.test".to_owned()),
+            "SHORTSCIENCE_PUBLIC_URL" => Some(public_url.clone()),
             _ => None,
         })
         .expect("test configuration");
         let db = api::db::connect(&config.database_url).await.expect("connecting");
         api::db::migrate(&db).await.expect("migrating");
-        let limits = RateLimits::new(options.rate_limit_window.is_some(), options.rate_limit_window);
-        let app = Application::with_limits(config, db.clone(), limits)
-            .await
-            .expect("starting the service");
-        let address = format!("http://{}", app.address());
-        tokio::spawn(app.run_until_stopped());
+        let (address, server) = start(&config, &db, &options).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -133,7 +139,20 @@ impl TestApp {
             data_dir,
             mail,
             postgres_database,
+            config,
+            options,
+            server,
         }
+    }
+
+    /// Stops the service (its outbox worker too) and starts it again on the same database,
+    /// sending mail to `smtp_url` from now on: a restart after an outage.
+    pub async fn restart_with_smtp(&mut self, smtp_url: String) {
+        self.server.stop(true).await;
+        self.config.smtp_url = Some(api::config::Secret::new(smtp_url));
+        let (address, server) = start(&self.config, &self.db, &self.options).await;
+        self.address = address;
+        self.server = server;
     }
 
     /// Starts the service and loads the demo set.
@@ -202,6 +221,18 @@ impl TestApp {
             refresh_token: auth.refresh_token.expect("a refresh token in the body"),
         }
     }
+}
+
+/// Binds and starts the service; returns its base URL and a handle that stops it.
+async fn start(config: &Config, db: &DatabaseConnection, options: &Options) -> (String, ServerHandle) {
+    let limits = RateLimits::new(options.rate_limit_window.is_some(), options.rate_limit_window);
+    let app = Application::with_limits(config.clone(), db.clone(), limits)
+        .await
+        .expect("starting the service");
+    let address = format!("http://{}", app.address());
+    let server = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    (address, server)
 }
 
 /// Creates an empty database on the server named by `SHORTSCIENCE_TEST_POSTGRES_URL` and

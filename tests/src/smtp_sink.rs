@@ -43,7 +43,12 @@ impl Drop for SmtpSink {
 impl SmtpSink {
     /// Listens on a free port of 127.0.0.1.
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        SmtpSink::start_on(0).await
+    }
+
+    /// Listens on a given port of 127.0.0.1 (a mail server that comes back where it was).
+    pub async fn start_on(port: u16) -> SmtpSink {
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("binding the SMTP sink");
         let address = listener.local_addr().expect("the SMTP sink's address");

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use api::mail::Mailer;
+use sea_orm::EntityTrait;
 use tests::smtp_sink::SmtpSink;
 
 const FROM: &str = "ShortScience <noreply@shortscience.test>";
@@ -119,4 +120,68 @@ async fn waiting_for_a_mail_that_never_comes_fails_the_test_clearly() {
     let sink = SmtpSink::start().await;
     sink.wait_for("nobody@example.org", Duration::from_millis(100))
         .await;
+}
+
+/// The outbox: a mail queued while the mail server is down is not lost. It waits in the
+/// database through a restart of the service and goes out once the server is back.
+async fn a_mail_queued_while_smtp_is_down_is_delivered_after_a_restart(backend: tests::Backend) {
+    // A port nothing listens on, yet: the mail server is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let options = tests::Options {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        ..tests::Options::default()
+    };
+    let mut app = tests::TestApp::spawn_with(backend, options).await;
+    let user = app.register("patient").await;
+    // The worker tries, fails, and keeps the mail for later.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let queued = api::db::entity::outbox::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap();
+        if queued.iter().any(|m| m.attempts >= 1 && m.last_error.is_some()) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no failed attempt recorded: {queued:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The service goes down; the mail server comes back; the service starts again.
+    let sink = SmtpSink::start_on(port).await;
+    app.restart_with_smtp(sink.url()).await;
+    let mail = sink.wait_for(&user.email, Duration::from_secs(15)).await;
+    assert!(mail.subject().contains("Confirm"), "{}", mail.subject());
+    assert!(
+        mail.find_link("http://shortscience.test/confirm-email?token=")
+            .is_some()
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !api::db::entity::outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "delivered mail leaves the outbox"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
+    a_mail_queued_while_smtp_is_down_is_delivered_after_a_restart(tests::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_mail_queued_while_smtp_is_down_is_delivered_after_a_restart() {
+    a_mail_queued_while_smtp_is_down_is_delivered_after_a_restart(tests::Backend::Postgres).await;
 }

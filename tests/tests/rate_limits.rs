@@ -14,6 +14,7 @@ async fn forty_wrong_passwords_hit_429_and_the_window_ends(backend: Backend) {
         backend,
         Options {
             rate_limit_window: Some(WINDOW),
+            ..Options::default()
         },
     )
     .await;
@@ -96,4 +97,94 @@ async fn sqlite_forty_wrong_passwords_hit_429_and_the_window_ends() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_forty_wrong_passwords_hit_429_and_the_window_ends() {
     forty_wrong_passwords_hit_429_and_the_window_ends(Backend::Postgres).await;
+}
+
+/// Signing in often never locks the owner out: only failures count. The per-account quota is
+/// reported only once it is used up, so remaining counts cannot tie an email to a username.
+/// Guessing the current password in a password change is limited per account like login.
+async fn only_failures_count_and_the_account_quota_stays_private(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            rate_limit_window: Some(Duration::from_secs(60)),
+            ..Options::default()
+        },
+    )
+    .await;
+    let user = app.register("regular").await;
+    let policies = |response: &reqwest::Response| -> String {
+        response
+            .headers()
+            .get_all("ratelimit-policy")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for attempt in 1..=15 {
+        let response = app
+            .post(
+                "/api/v1/auth/login",
+                json!({"login": "regular", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "sign-in {attempt} of 15: successes do not count"
+        );
+        assert!(
+            !policies(&response).contains("login-account"),
+            "{}",
+            policies(&response)
+        );
+    }
+    let wrong = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"login": "regular@example.org", "password": "nope nope nope"}),
+        )
+        .await;
+    assert_eq!(wrong.status(), 401);
+    let shown = policies(&wrong);
+    assert!(
+        shown.contains("login-ip") && !shown.contains("login-account"),
+        "{shown}"
+    );
+
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for i in 0..11 {
+        let guess =
+            json!({"current_password": format!("wrong guess {i}"), "new_password": "a new long passphrase"});
+        let response = app
+            .send(
+                reqwest::Method::PATCH,
+                "/api/v1/me",
+                Some(&user.access_token),
+                Some(guess),
+            )
+            .await;
+        statuses.push(response.status().as_u16());
+        last = Some(response);
+    }
+    assert!(statuses[..10].iter().all(|s| *s == 422), "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+    let limited = last.unwrap();
+    assert!(
+        policies(&limited).contains("password-change-account"),
+        "{}",
+        policies(&limited)
+    );
+    assert!(limited.headers().contains_key("retry-after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_only_failures_count_and_the_account_quota_stays_private() {
+    only_failures_count_and_the_account_quota_stays_private(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_only_failures_count_and_the_account_quota_stays_private() {
+    only_failures_count_and_the_account_quota_stays_private(Backend::Postgres).await;
 }

@@ -29,7 +29,144 @@ on_both_backends!(spawn =>
     a_lost_confirmation_mail_can_be_sent_again,
     signing_out_ends_the_sessions_access_tokens_at_once,
     a_password_change_needs_a_session_ends_other_sessions_and_mails_the_owner,
+    creating_an_api_token_mails_the_owner,
+    a_reused_refresh_token_ends_the_sessions_access_tokens_at_once,
+    sessions_and_api_tokens_end_when_their_lifetime_does,
+    a_refresh_racing_a_password_reset_never_survives_it,
 );
+
+async fn creating_an_api_token_mails_the_owner(app: TestApp) {
+    let user = app.register("watchful").await;
+    create_token(&app, &user, json!(["read", "write"])).await;
+    let mail = mail_about(&app, &user.email, "API token").await;
+    assert!(mail.body_text().contains("\"script\""), "{}", mail.body_text());
+    assert!(mail.body_text().contains("read+write"), "{}", mail.body_text());
+}
+
+async fn a_reused_refresh_token_ends_the_sessions_access_tokens_at_once(app: TestApp) {
+    let user = app.register("victim").await;
+    let refreshed: AuthResponse = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me(&app, &refreshed.access_token).await.status(), 200);
+    // The thief replays the stolen, already used token: the whole session ends, now.
+    let replay = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(replay.status(), 401);
+    assert_eq!(me(&app, &refreshed.access_token).await.status(), 401);
+    assert_eq!(me(&app, &user.access_token).await.status(), 401);
+}
+
+async fn sessions_and_api_tokens_end_when_their_lifetime_does(app: TestApp) {
+    use api::db::entity::{api_tokens, sessions};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let user = app.register("mortal").await;
+    let in_the_past = api::db::now() - chrono::Duration::seconds(1);
+    let expired = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&user.access_token),
+            Some(json!({"name": "old", "scopes": ["read"], "expires_at": in_the_past})),
+        )
+        .await;
+    assert_eq!(expired.status(), 422, "an expiry must be in the future");
+    let soon = api::db::now() + chrono::Duration::hours(1);
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&user.access_token),
+            Some(json!({"name": "short-lived", "scopes": ["read"], "expires_at": soon})),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let token: CreatedToken = response.json().await.unwrap();
+    assert!(token.token.expires_at.is_some());
+    assert_eq!(me(&app, &token.secret).await.status(), 200);
+    // Time passes (the clock is the database's rows): the token's hour is over.
+    api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::ExpiresAt, Expr::value(in_the_past))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        me(&app, &token.secret).await.status(),
+        401,
+        "an expired API token is refused"
+    );
+    // The session reaches its absolute end: refreshing does not extend it.
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::ExpiresAt, Expr::value(in_the_past))
+        .filter(sessions::Column::UserId.is_not_null())
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(me(&app, &user.access_token).await.status(), 401);
+    let refresh = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(refresh.status(), 401, "an ended session cannot be refreshed");
+}
+
+/// A thief holding a refresh token races the owner's password reset. Whichever commits first,
+/// the thief ends up with nothing that works: the reset locks the account's row, ends every
+/// session, and a refresh checks its session against the reset under the same lock.
+async fn a_refresh_racing_a_password_reset_never_survives_it(app: TestApp) {
+    for round in 0..6 {
+        let name = format!("raced{round}");
+        let user = app.register(&name).await;
+        let requested = app
+            .post("/api/v1/auth/password-reset", json!({"email": user.email}))
+            .await;
+        assert_eq!(requested.status(), 202);
+        let mail = mail_about(&app, &user.email, "Reset").await;
+        let link = mail
+            .find_link("http://shortscience.test/reset-password?token=")
+            .expect("a reset link");
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let refresh = app.post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": user.refresh_token}),
+        );
+        let reset = app.post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "new_password": "the owner's new passphrase"}),
+        );
+        let (refreshed, reset) = tokio::join!(refresh, reset);
+        assert_eq!(reset.status(), 204);
+        if refreshed.status() == 200 {
+            let stolen: AuthResponse = refreshed.json().await.unwrap();
+            assert_eq!(
+                me(&app, &stolen.access_token).await.status(),
+                401,
+                "round {round}"
+            );
+            let again = app
+                .post(
+                    "/api/v1/auth/refresh",
+                    json!({"refresh_token": stolen.refresh_token}),
+                )
+                .await;
+            assert_eq!(again.status(), 401, "round {round}: the stolen session is over");
+        } else {
+            assert_eq!(refreshed.status(), 401, "round {round}");
+        }
+    }
+}
 
 async fn signing_out_ends_the_sessions_access_tokens_at_once(app: TestApp) {
     let user = app.register("leaver").await;
@@ -786,6 +923,10 @@ async fn authorization_matrix_of_every_write(app: TestApp) {
         .await
         .unwrap();
     let owned_token = create_token(&app, &owner, json!(["read"])).await.token.id;
+    let read_only = TestUser {
+        access_token: create_token(&app, &owner, json!(["read"])).await.secret,
+        ..owner.clone()
+    };
 
     struct Write {
         method: Method,
@@ -804,19 +945,27 @@ async fn authorization_matrix_of_every_write(app: TestApp) {
             body: json!({"name": "t", "scopes": ["read"]}),
         },
         Write {
+            method: Method::POST,
+            path: "/api/v1/me/confirmation-mail".to_owned(),
+            body: Value::Null,
+        },
+        Write {
             method: Method::DELETE,
             path: format!("/api/v1/me/tokens/{owned_token}"),
             body: Value::Null,
         },
     ];
     // (actor, expected status per write); the owner goes last because revoking is final.
-    let actors: [(&str, Option<&TestUser>, [u16; 3]); 5] = [
-        ("anonymous", None, [401, 401, 401]),
-        ("banned", Some(&banned), [403, 403, 403]),
+    let actors: [(&str, Option<&TestUser>, [u16; 4]); 6] = [
+        ("anonymous", None, [401, 401, 401, 401]),
+        // Banned users change nothing and send no mail, whatever the credential.
+        ("banned", Some(&banned), [403, 403, 403, 403]),
+        // A read-scoped API token reads only: no writes, no mail.
+        ("read-only token", Some(&read_only), [403, 403, 403, 403]),
         // Others act on their own account; someone else's token is not found for them.
-        ("other user", Some(&other), [200, 201, 404]),
-        ("moderator", Some(&moderator), [200, 201, 404]),
-        ("owner", Some(&owner), [200, 201, 204]),
+        ("other user", Some(&other), [200, 201, 202, 404]),
+        ("moderator", Some(&moderator), [200, 201, 202, 404]),
+        ("owner", Some(&owner), [200, 201, 202, 204]),
     ];
     for (who, user, expected) in actors {
         for (write, want) in writes.iter().zip(expected) {

@@ -107,3 +107,58 @@ async fn deep_links_get_the_spa_shell() {
         "other sites cannot frame our pages"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_html_page_has_a_policy_and_https_sites_send_hsts() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for page in ["/", "/docs/"] {
+        let response = app.get(page).await;
+        assert_eq!(response.status(), 200, "{page}");
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(policy.contains("script-src 'self'"), "{page}: {policy}");
+        assert!(
+            !policy.contains("script-src 'self' 'unsafe-inline'"),
+            "{page}: no inline scripts"
+        );
+        assert!(
+            !response.headers().contains_key("strict-transport-security"),
+            "not over http"
+        );
+    }
+    let https = TestApp::spawn_with(
+        Backend::Sqlite,
+        tests::Options {
+            public_url: Some("https://shortscience.example".to_owned()),
+            ..tests::Options::default()
+        },
+    )
+    .await;
+    for path in ["/", "/docs/", "/api/v1/summaries", "/healthz"] {
+        let response = https.get(path).await;
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undeclared_methods_get_405_with_allow() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/api/v1/summaries", "GET, HEAD"),
+        (reqwest::Method::PUT, "/api/v1/me", "GET, HEAD, PATCH"),
+        (reqwest::Method::GET, "/api/v1/auth/login", "POST"),
+        (reqwest::Method::POST, "/api/v1/papers/7", "GET, HEAD"),
+        (reqwest::Method::POST, "/openapi.json", "GET, HEAD"),
+        (reqwest::Method::POST, "/paper/7", "GET, HEAD"),
+    ] {
+        let response = app.send(method.clone(), path, None, None).await;
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+    }
+}

@@ -196,6 +196,8 @@ async fn listed(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Summary> 
 
 async fn every_reader_sees_exactly_what_the_rule_says(app: TestApp) {
     let world = world(&app).await;
+    let covered: Vec<Reader> = world.tokens.iter().map(|(reader, _)| *reader).collect();
+    assert_eq!(covered, READERS, "every kind of reader is tried");
     for (reader, token) in &world.tokens {
         let reader = *reader;
         let token = token.as_deref();
@@ -228,8 +230,8 @@ async fn every_reader_sees_exactly_what_the_rule_says(app: TestApp) {
                 );
                 assert_eq!(
                     summary.share_url.is_some(),
-                    reader == Reader::Author && kind == Kind::UnlistedWithoutToken
-                        || reader == Reader::Author && kind == Kind::UnlistedWithToken,
+                    reader == Reader::Author
+                        && matches!(kind, Kind::UnlistedWithToken | Kind::UnlistedWithoutToken),
                     "{case}: share link only for the author"
                 );
             } else {

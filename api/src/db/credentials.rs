@@ -256,6 +256,31 @@ pub async fn insert_link(
     Ok(secret)
 }
 
+/// The user of a link token that is valid, unused and unexpired, without using it.
+pub async fn link_user(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    Ok(live_link(db, secret, purpose, now).await?.map(|t| t.user_id))
+}
+
+async fn live_link(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<user_tokens::Model>, sea_orm::DbErr> {
+    user_tokens::Entity::find()
+        .filter(user_tokens::Column::TokenHash.eq(digest(secret.trim())))
+        .filter(user_tokens::Column::Purpose.eq(purpose))
+        .filter(user_tokens::Column::UsedAt.is_null())
+        .filter(user_tokens::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await
+}
+
 /// Uses a link token: the user id if it is valid, unused and unexpired; it is marked used at
 /// once so that it works only once.
 pub async fn consume_link(
@@ -264,14 +289,7 @@ pub async fn consume_link(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sea_orm::DbErr> {
-    let Some(token) = user_tokens::Entity::find()
-        .filter(user_tokens::Column::TokenHash.eq(digest(secret.trim())))
-        .filter(user_tokens::Column::Purpose.eq(purpose))
-        .filter(user_tokens::Column::UsedAt.is_null())
-        .filter(user_tokens::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?
-    else {
+    let Some(token) = live_link(db, secret, purpose, now).await? else {
         return Ok(None);
     };
     let claimed = user_tokens::Entity::update_many()

@@ -298,19 +298,26 @@ pub async fn confirm_password_reset(state: &AppState, body: &PasswordResetConfir
             "This link is invalid, used or expired; ask for a new one.",
         )
     };
-    let txn = db::begin_write(&state.db).await?;
-    let user_id = db::credentials::consume_link(&txn, &body.token, Purpose::PasswordReset, db::now())
+    // The slow part (checking and hashing the new password) runs before any write lock is taken.
+    let user_id = db::credentials::link_user(&state.db, &body.token, Purpose::PasswordReset, db::now())
         .await?
         .ok_or_else(invalid_link)?;
-    // Locked before the cutoff is taken: a refresh in flight finishes first, and its session
-    // is then ended below with the rest.
-    backend::lock_user(&txn, user_id).await?;
-    let user = db::accounts::find_by_id(&txn, user_id)
+    let user = db::accounts::find_by_id(&state.db, user_id)
         .await?
         .ok_or_else(invalid_link)?;
     check_password(&body.new_password, &user.username, &user.email)
         .map_err(|message| ApiError::invalid("new_password", message))?;
     let hash = password::hash(body.new_password.clone()).await?;
+    let txn = db::begin_write(&state.db).await?;
+    // The link works once: of two uses racing, one wins.
+    let consumed =
+        db::credentials::consume_link(&txn, &body.token, Purpose::PasswordReset, db::now()).await?;
+    if consumed != Some(user_id) {
+        return Err(invalid_link());
+    }
+    // Locked before the cutoff is taken: a refresh in flight finishes first, and its session
+    // is then ended below with the rest.
+    backend::lock_user(&txn, user_id).await?;
     let now = db::now();
     db::accounts::set_password(&txn, user.id, hash, Some(now), now).await?;
     db::credentials::revoke_sessions(

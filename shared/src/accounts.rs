@@ -172,7 +172,11 @@ pub fn check_homepage(input: &str) -> Result<String, &'static str> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     match rest {
-        Some(host) if !host.is_empty() && url.len() <= 300 && !url.chars().any(char::is_whitespace) => {
+        Some(host)
+            if !host.is_empty()
+                && input.chars().count() <= 300
+                && !url.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
             Ok(url.to_owned())
         }
         _ => Err("must be a web address starting with https://"),
@@ -323,10 +327,29 @@ pub struct UpdateMeRequest {
         )
     )]
     pub display_name: Option<String>,
-    /// At most 2000 characters; empty clears it.
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    /// At most 2000 characters, no control characters but line breaks and tabs; empty clears it.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 2000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
+    )]
     pub bio: Option<String>,
+    /// An ORCID iD (`0000-0002-1825-0097`, or its `https://orcid.org/` link) whose check digit
+    /// is right; empty clears it.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^\s*$|^\s*(https?://orcid\.org/|orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9Xx]\s*$"
+        )
+    )]
     pub orcid: Option<String>,
+    /// A web address starting with `http://` or `https://`, at most 300 characters; empty clears it.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^\s*$|^\s*https?://[^\s\x00-\x1f\x7f-\x9f]+\s*$"
+        )
+    )]
     pub homepage: Option<String>,
     pub notify_on_comment: Option<bool>,
     /// Required with `new_password`.
@@ -363,6 +386,12 @@ impl UpdateMeRequest {
         if let Some(bio) = &self.bio {
             if bio.chars().count() > 2000 {
                 add(&mut errors, "bio", "must be at most 2000 characters");
+            }
+            if bio
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                add(&mut errors, "bio", "must not contain control characters");
             }
             change.bio = Some((!cleared(bio)).then(|| bio.trim().to_owned()));
         }

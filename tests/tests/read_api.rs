@@ -3,11 +3,13 @@
 use std::collections::HashSet;
 
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::json;
 use shared::Problem;
 use shared::api::{Page, Paper, Summary};
 use tests::{TestApp, on_both_backends};
 
 on_both_backends!(with_demo =>
+    nul_characters_never_reach_the_database,
     latest_summaries_come_newest_first_with_rendered_math,
     anonymous_summaries_hide_their_author,
     cursor_pages_walk_every_summary_once,
@@ -373,4 +375,69 @@ async fn synthetic_volume_is_consistent_and_later_writes_still_work(app: TestApp
     );
     // Ids were assigned in bulk; ordinary inserts afterwards must not collide with them.
     app.register("after-the-bulk").await;
+}
+
+/// PostgreSQL text cannot hold NUL. Wherever a client can send one (paths, queries, JSON
+/// bodies), the answer is a clear refusal or "nothing found", never a database error.
+async fn nul_characters_never_reach_the_database(app: TestApp) {
+    let user = app.register("nully").await;
+    for path in [
+        "/api/v1/users/a%00b",
+        "/api/v1/users/a%00b/summaries",
+        "/api/v1/papers?q=a%00b",
+        "/api/v1/papers?venue=a%00b",
+        "/api/v1/summaries/1?share=a%00b",
+    ] {
+        let status = app.get(path).await.status().as_u16();
+        assert!(matches!(status, 200 | 404), "GET {path}: {status}");
+    }
+    let nul = "a\u{0}b";
+    for (path, body) in [
+        ("/api/v1/auth/login", json!({"login": nul, "password": nul})),
+        (
+            "/api/v1/auth/login",
+            json!({"login": format!("{nul}@x.org"), "password": nul}),
+        ),
+        (
+            "/api/v1/auth/password-reset",
+            json!({"email": format!("{nul}@x.org")}),
+        ),
+        ("/api/v1/auth/refresh", json!({"refresh_token": nul})),
+        ("/api/v1/auth/confirm-email", json!({"token": nul})),
+        (
+            "/api/v1/auth/register",
+            json!({"username": nul, "email": nul, "password": nul, "display_name": nul}),
+        ),
+    ] {
+        let status = app.post(path, body).await.status().as_u16();
+        assert!(
+            (400..500).contains(&status) || status == 202,
+            "POST {path}: {status}"
+        );
+    }
+    for field in ["display_name", "bio", "orcid", "homepage"] {
+        let value = if field == "homepage" {
+            format!("https://x.org/{nul}")
+        } else {
+            nul.to_owned()
+        };
+        let response = app
+            .send(
+                reqwest::Method::PATCH,
+                "/api/v1/me",
+                Some(&user.access_token),
+                Some(json!({field: value})),
+            )
+            .await;
+        assert_eq!(response.status(), 422, "PATCH /me {field}");
+    }
+    let response = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/me/tokens",
+            Some(&user.access_token),
+            Some(json!({"name": nul, "scopes": ["read"]})),
+        )
+        .await;
+    assert_eq!(response.status(), 422, "token name");
 }

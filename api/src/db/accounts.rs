@@ -24,6 +24,9 @@ pub async fn find_by_username(
     db: &impl ConnectionTrait,
     username: &str,
 ) -> Result<Option<users::Model>, sea_orm::DbErr> {
+    if !storable(username) {
+        return Ok(None);
+    }
     users::Entity::find()
         .filter(users::Column::Username.eq(username.trim().to_lowercase()))
         .one(db)
@@ -34,10 +37,19 @@ pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<users::Model>, sea_orm::DbErr> {
+    if !storable(email) {
+        return Ok(None);
+    }
     users::Entity::find()
         .filter(users::Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
         .await
+}
+
+/// Whether text can be stored at all: PostgreSQL text cannot hold NUL, so a name with one names
+/// nobody (and must not reach the database, which would refuse the query).
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
 }
 
 /// The account a login names: an email if it has an `@`, else a username.
@@ -262,6 +274,9 @@ pub async fn profile_row(
     counted: Condition,
     username: &str,
 ) -> Result<Option<ProfileRow>, sea_orm::DbErr> {
+    if !storable(username) {
+        return Ok(None);
+    }
     let query = profiles(counted)
         .and_where(
             Expr::col((Alias::new("profiles"), Alias::new("username"))).eq(username.trim().to_lowercase()),

@@ -46,6 +46,11 @@ pub async fn page(
 
 fn filters(query: &PaperListQuery) -> Condition {
     let mut condition = Condition::all();
+    let texts = [query.q.as_deref(), query.venue.as_deref()];
+    if texts.into_iter().flatten().any(|t| !super::accounts::storable(t)) {
+        // No stored text holds NUL (PostgreSQL cannot): nothing matches.
+        return Condition::all().add(Expr::val(false));
+    }
     if let Some(q) = query.q.as_deref() {
         // Every word must appear in the title, case-insensitively on both backends.
         for word in q.split_whitespace().take(10) {

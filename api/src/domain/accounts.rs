@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use shared::accounts::{
-    AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportedComment, LoginRequest, Me,
-    PasswordResetConfirm, RegisterRequest, TokenScope, UpdateMeRequest, check_password,
+    AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportFormat, ExportedComment, LoginRequest,
+    Me, PasswordResetConfirm, RegisterRequest, TokenScope, UpdateMeRequest, check_password,
 };
 use shared::problem::FieldErrors;
 
@@ -506,8 +506,35 @@ fn require_session(caller: &AuthUser) -> Result<(), ApiError> {
     }
 }
 
-/// Everything the caller wrote: summaries (all visibilities) and comments, read in one snapshot.
-pub async fn export(state: &AppState, caller: &AuthUser) -> Result<AccountExport, ApiError> {
+/// The caller's export as a file to download.
+pub struct ExportFile {
+    /// `shortscience-<username>.json` or `.csv`.
+    pub filename: String,
+    pub body: ExportBody,
+}
+
+pub enum ExportBody {
+    Json(Box<AccountExport>),
+    Csv(Vec<u8>),
+}
+
+/// Everything the caller wrote: summaries (all visibilities) and comments, read in one
+/// snapshot, as JSON or CSV.
+pub async fn export(
+    state: &AppState,
+    caller: &AuthUser,
+    format: ExportFormat,
+) -> Result<ExportFile, ApiError> {
+    let export = gather_export(state, caller).await?;
+    let filename = format!("shortscience-{}.{}", export.user.username, format.as_str());
+    let body = match format {
+        ExportFormat::Json => ExportBody::Json(Box::new(export)),
+        ExportFormat::Csv => ExportBody::Csv(export_csv(&export)?),
+    };
+    Ok(ExportFile { filename, body })
+}
+
+async fn gather_export(state: &AppState, caller: &AuthUser) -> Result<AccountExport, ApiError> {
     let txn = db::begin_read(&state.db).await?;
     let account = current(&txn, caller).await?;
     let export = AccountExport {
@@ -532,7 +559,7 @@ pub async fn export(state: &AppState, caller: &AuthUser) -> Result<AccountExport
 
 /// The export as CSV: one row per summary and comment, with the Markdown source. Cells that a
 /// spreadsheet would run as a formula are neutralised.
-pub fn export_csv(export: &AccountExport) -> Result<Vec<u8>, ApiError> {
+fn export_csv(export: &AccountExport) -> Result<Vec<u8>, ApiError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::Internal(e.into());
     out.write_record([

@@ -2,13 +2,13 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::accounts::{
-    AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportFormat, ExportQuery, Me, UpdateMeRequest,
+    AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportQuery, Me, UpdateMeRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::with_limits;
 use crate::auth::{AuthUser, Writer};
-use crate::domain::accounts;
+use crate::domain::accounts::{self, ExportBody};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -170,21 +170,14 @@ async fn export_account(
     user: AuthUser,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let export = accounts::export(&state, &user).await?;
-    let attachment = |extension: &str| {
-        (
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"shortscience-{}.{extension}\"",
-                export.user.username
-            ),
-        )
-    };
-    Ok(match query.format {
-        ExportFormat::Json => HttpResponse::Ok().insert_header(attachment("json")).json(&export),
-        ExportFormat::Csv => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(attachment("csv"))
-            .body(accounts::export_csv(&export)?),
+    let file = accounts::export(&state, &user, query.format).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((
+        "Content-Disposition",
+        format!("attachment; filename=\"{}\"", file.filename),
+    ));
+    Ok(match file.body {
+        ExportBody::Json(export) => response.json(export),
+        ExportBody::Csv(csv) => response.content_type("text/csv; charset=utf-8").body(csv),
     })
 }

@@ -296,6 +296,9 @@ fn token_row(props: &TokenRowProps) -> Html {
                     <span>{ scopes_label(&token.scopes) }</span>
                     <span>{ format!("Created {created}") }</span>
                     <span>{ last_used }</span>
+                    if let Some(at) = token.expires_at {
+                        <span>{ format!("Expires {}", at.format("%-d %b %Y")) }</span>
+                    }
                 </p>
             </div>
             { actions }

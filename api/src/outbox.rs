@@ -15,12 +15,13 @@ use tokio::task::JoinHandle;
 use crate::db::entity::outbox::{self, Kind};
 use crate::db::{self};
 use crate::domain::accounts;
-use crate::domain::mail::{Mail, ResetRequest};
+use crate::domain::mail::{ConfirmationRequest, Mail, ResetRequest};
 use crate::mail::Mailer;
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL: Duration = Duration::from_secs(1);
-/// How long a claimed message is the claiming worker's.
+/// How long a claimed message is the claiming worker's: well beyond one delivery (the mailer
+/// gives up after 15 s), so no second worker sends it again while the first still tries.
 const LEASE_SECONDS: i64 = 120;
 /// Messages taken per round.
 const BATCH: u64 = 20;
@@ -60,17 +61,21 @@ impl Outbox {
     }
 }
 
-/// Delivers every due message, a batch at a time.
+/// Delivers every due message, a batch at a time, each under its own lease.
 async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer, public_url: &str) -> anyhow::Result<()> {
     loop {
-        let now = db::now();
-        let batch = db::outbox::claim_due(db, now, TimeDelta::seconds(LEASE_SECONDS), BATCH).await?;
+        let batch = db::outbox::due(db, db::now(), BATCH).await?;
         if batch.is_empty() {
             return Ok(());
         }
         for message in batch {
+            let now = db::now();
+            let lease_until = now + TimeDelta::seconds(LEASE_SECONDS);
+            if !db::outbox::claim(db, message.id, now, lease_until).await? {
+                continue; // another worker has it
+            }
             match deliver(db, mailer, public_url, &message).await {
-                Ok(()) => db::outbox::delete(db, message.id).await?,
+                Ok(()) => db::outbox::delete(db, message.id, lease_until).await?,
                 Err(err) => {
                     let error = format!("{err:#}");
                     let attempts = message.attempts + 1;
@@ -82,8 +87,8 @@ async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer, public_url: &str)
                     } else {
                         tracing::warn!(id = message.id, attempts, retry_in_s = delay, %error, "outbox: delivery failed; will retry");
                     }
-                    db::outbox::reschedule(db, &message, now + TimeDelta::seconds(delay), error, gave_up)
-                        .await?;
+                    let next = now + TimeDelta::seconds(delay);
+                    db::outbox::reschedule(db, &message, lease_until, next, error, gave_up).await?;
                 }
             }
         }
@@ -98,6 +103,12 @@ async fn deliver(
 ) -> anyhow::Result<()> {
     let mail = match message.kind {
         Kind::Mail => Some(serde_json::from_str::<Mail>(&message.payload)?),
+        Kind::ConfirmationMail => {
+            let request: ConfirmationRequest = serde_json::from_str(&message.payload)?;
+            accounts::confirmation_mail(db, public_url, request.user_id)
+                .await
+                .context("preparing the confirmation mail")?
+        }
         Kind::PasswordReset => {
             let request: ResetRequest = serde_json::from_str(&message.payload)?;
             accounts::reset_mail(db, public_url, &request.email)

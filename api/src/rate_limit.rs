@@ -7,8 +7,9 @@
 //! and an expired window carries no state, so pruning it loses nothing. The price is the usual
 //! fixed-window edge: a client may spend a quota at the end of one window and again at the start
 //! of the next, which still bounds password guessing to twice the quota per window. Login limits
-//! count failures only ([`Limiter::peek`] before, [`Limiter::fail`] after a wrong password), so
-//! an account's owner signing in often never locks themselves out.
+//! count failures only: every attempt is counted before the password is checked (so parallel
+//! guesses cannot all slip through), and a success gives its request back ([`Limiter::refund`]),
+//! so an account's owner signing in often never locks themselves out.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -97,6 +98,16 @@ impl Allowed {
     }
 }
 
+impl Allowed {
+    /// The quota after the counted request was given back ([`Limiter::refund`]).
+    pub fn refunded(&self) -> Allowed {
+        Allowed {
+            remaining: (self.remaining + 1).min(self.policy.quota),
+            ..self.clone()
+        }
+    }
+}
+
 impl Limited {
     /// `Retry-After: 42`, `RateLimit-Policy: "login-ip";q=30;w=600` and `RateLimit: "login-ip";r=0;t=42`.
     /// `Retry-After` is whole seconds rounded up and at least 1, so a client that obeys it never
@@ -165,6 +176,23 @@ pub fn ip_key(ip: IpAddr) -> String {
     }
 }
 
+/// Keys longer than this are stored as their SHA-256, so what a client types (a login of a
+/// megabyte) never decides how much memory a window costs.
+const MAX_KEY_BYTES: usize = 64;
+
+/// The key as stored: compared case-insensitively, surrounding blanks ignored, long ones hashed.
+fn stored_key(key: &str) -> String {
+    let key = key.trim().to_lowercase();
+    if key.len() <= MAX_KEY_BYTES {
+        return key;
+    }
+    use sha2::Digest;
+    sha2::Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// One policy applied per key (an address, an account name, an email). Clones share the counts.
 #[derive(Clone)]
 pub struct Limiter {
@@ -218,22 +246,19 @@ impl Limiter {
         self.check_at(key, Instant::now())
     }
 
-    /// Whether `key` has quota left, without counting anything: for limits that count failures
-    /// only (see [`Limiter::fail`]).
-    pub fn peek(&self, key: &str) -> Result<Allowed, Limited> {
-        self.apply(key, Instant::now(), false)
-    }
-
-    /// Counts one failure for `key` and returns what is left.
-    pub fn fail(&self, key: &str) -> Result<Allowed, Limited> {
-        self.check(key)
+    /// Gives back a request counted by [`Limiter::check`] that turned out not to count (a
+    /// successful login): limits that count failures only check first and refund successes.
+    pub fn refund(&self, key: &str) {
+        if !self.enabled {
+            return;
+        }
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(window) = windows.by_key.get_mut(&stored_key(key)) {
+            window.count = window.count.saturating_sub(1);
+        }
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<Allowed, Limited> {
-        self.apply(key, now, true)
-    }
-
-    fn apply(&self, key: &str, now: Instant, count: bool) -> Result<Allowed, Limited> {
         let policy = self.policy;
         if !self.enabled {
             return Ok(Allowed {
@@ -245,8 +270,8 @@ impl Limiter {
         // A panic elsewhere while holding the lock leaves counts that are still counts: carry on.
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         windows
-            .window_for(key.trim().to_lowercase(), now, policy)
-            .count(now, policy, count)
+            .window_for(stored_key(key), now, policy)
+            .count(now, policy)
     }
 
     #[cfg(test)]
@@ -318,8 +343,8 @@ impl Window {
         now.saturating_duration_since(self.start) >= length
     }
 
-    /// Whether a request fits in the window; with `count`, an allowed one uses up one request.
-    fn count(&mut self, now: Instant, policy: Policy, count: bool) -> Result<Allowed, Limited> {
+    /// Whether a request fits in the window; an allowed one uses up one request.
+    fn count(&mut self, now: Instant, policy: Policy) -> Result<Allowed, Limited> {
         let reset = policy
             .window
             .saturating_sub(now.saturating_duration_since(self.start));
@@ -329,9 +354,7 @@ impl Window {
                 retry_after: reset,
             });
         }
-        if count {
-            self.count += 1;
-        }
+        self.count += 1;
         Ok(Allowed {
             policy,
             remaining: policy.quota - self.count,
@@ -345,7 +368,7 @@ impl Window {
 pub struct RateLimits {
     /// Login attempts per client address ([`ip_key`]).
     pub login_ip: Limiter,
-    /// Login attempts per account, keyed by the login name or email as typed.
+    /// Login attempts per account (`user:<id>`, or the login as typed when it names no account).
     pub login_account: Limiter,
     pub register_ip: Limiter,
     pub password_reset_ip: Limiter,

@@ -91,8 +91,8 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto(Outbox::Id))
                     // What to do: `mail` (the api owns the list).
                     .col(text(Outbox::Kind))
-                    // JSON; a delivered message is deleted, so secrets in it (mailed links) do
-                    // not outlive their delivery.
+                    // JSON, never a secret: mails with a link are queued as requests, and the
+                    // worker makes the link when it sends. Delivered messages are deleted.
                     .col(text(Outbox::Payload))
                     .col(timestamp_with_time_zone(Outbox::CreatedAt))
                     .col(integer(Outbox::Attempts).default(0))

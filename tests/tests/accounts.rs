@@ -33,7 +33,39 @@ on_both_backends!(spawn =>
     a_reused_refresh_token_ends_the_sessions_access_tokens_at_once,
     sessions_and_api_tokens_end_when_their_lifetime_does,
     a_refresh_racing_a_password_reset_never_survives_it,
+    a_reset_ends_every_other_reset_link,
 );
+
+async fn reset_token(app: &TestApp, user: &TestUser) -> String {
+    let requested = app
+        .post("/api/v1/auth/password-reset", json!({"email": user.email}))
+        .await;
+    assert_eq!(requested.status(), 202);
+    let mail = mail_about(app, &user.email, "Reset").await;
+    let link = mail
+        .find_link("http://shortscience.test/reset-password?token=")
+        .expect("a reset link");
+    link.split("token=").nth(1).unwrap().to_owned()
+}
+
+/// An attacker who got hold of one reset link must not keep it past the owner's own reset.
+async fn a_reset_ends_every_other_reset_link(app: TestApp) {
+    let user = app.register("twice").await;
+    let stolen = reset_token(&app, &user).await;
+    let owners = reset_token(&app, &user).await;
+    let reset = |token: String, password: &str| {
+        app.post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "new_password": password}),
+        )
+    };
+    assert_eq!(reset(owners, "the owner's own passphrase").await.status(), 204);
+    assert_eq!(
+        reset(stolen, "the attacker's passphrase").await.status(),
+        422,
+        "the other link died with the reset"
+    );
+}
 
 async fn creating_an_api_token_mails_the_owner(app: TestApp) {
     let user = app.register("watchful").await;

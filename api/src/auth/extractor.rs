@@ -57,6 +57,7 @@ impl FromRequest for AuthUser {
     type Future = Pending<AuthUser>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        record_route(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let presented = bearer(req);
         Box::pin(async move {
@@ -74,6 +75,7 @@ impl FromRequest for MaybeAuthUser {
     type Future = Pending<MaybeAuthUser>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        record_route(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let presented = bearer(req);
         Box::pin(async move {
@@ -115,6 +117,14 @@ fn may_write(user: AuthUser) -> Result<Writer, ApiError> {
     Ok(Writer(user))
 }
 
+/// Names the matched route on the request's span as soon as it is known (routing has happened by
+/// the time extractors run), so the handler's own log lines carry it too.
+fn record_route(req: &HttpRequest) {
+    if let Some(pattern) = req.match_pattern() {
+        tracing::Span::current().record("route", pattern.as_str());
+    }
+}
+
 /// The token of an `Authorization: Bearer …` header, if any.
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -139,7 +149,10 @@ async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiErro
             .last_used_at
             .is_none_or(|at| now - at > chrono::Duration::minutes(1))
         {
-            db::credentials::touch_api_token(&state.db, api_token.id, now).await?;
+            // Bookkeeping: a busy database must not fail the request it describes.
+            if let Err(err) = db::credentials::touch_api_token(&state.db, api_token.id, now).await {
+                tracing::warn!(%err, "recording when an API token was last used failed");
+            }
         }
         let scopes = crate::domain::accounts::token_scopes(&api_token.scopes)?;
         (user, Credential::ApiToken { scopes })

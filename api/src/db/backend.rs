@@ -5,7 +5,10 @@
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement,
 };
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect, QueryTrait};
+use sea_orm::{
+    AccessMode, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, QuerySelect, QueryTrait,
+    TransactionOptions,
+};
 
 use super::entity::users;
 
@@ -19,6 +22,9 @@ pub trait Dialect: Sync {
     /// After rows were inserted with explicit ids: a statement that moves the id generator of
     /// `table` past the largest id. `None` where ids come from the rows themselves.
     fn sync_id_sequence(&self, table: &'static str) -> Option<SelectStatement>;
+
+    /// Options of a read-only transaction that sees one state of the database throughout.
+    fn snapshot(&self) -> TransactionOptions;
 }
 
 /// SQLite: write transactions start with `BEGIN IMMEDIATE` (`db::begin_write`), which takes
@@ -32,6 +38,11 @@ impl Dialect for Sqlite {
 
     fn sync_id_sequence(&self, _table: &'static str) -> Option<SelectStatement> {
         None
+    }
+
+    /// In WAL mode a read transaction is a snapshot from its first read on.
+    fn snapshot(&self) -> TransactionOptions {
+        TransactionOptions::default()
     }
 }
 
@@ -67,6 +78,15 @@ impl Dialect for Postgres {
                 )
                 .to_owned(),
         )
+    }
+
+    /// READ COMMITTED, the default, lets each statement see newer commits.
+    fn snapshot(&self) -> TransactionOptions {
+        TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            access_mode: Some(AccessMode::ReadOnly),
+            ..TransactionOptions::default()
+        }
     }
 }
 

@@ -256,6 +256,23 @@ pub async fn insert_link(
     Ok(secret)
 }
 
+/// Marks every unused link of a purpose used, e.g. all reset links once the password changed.
+pub async fn expire_links(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    user_tokens::Entity::update_many()
+        .col_expr(user_tokens::Column::UsedAt, Expr::value(now))
+        .filter(user_tokens::Column::UserId.eq(user_id))
+        .filter(user_tokens::Column::Purpose.eq(purpose))
+        .filter(user_tokens::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The user of a link token that is valid, unused and unexpired, without using it.
 pub async fn link_user(
     db: &impl ConnectionTrait,

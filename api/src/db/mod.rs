@@ -60,7 +60,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// Starts a transaction that only reads, seeing one consistent state of the database.
 pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
-    db.begin().await
+    db.begin_with_options(backend::of(db).snapshot()).await
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once

@@ -1,7 +1,7 @@
-//! Outbox rows: side effects recorded with their cause, claimed by a worker under a lease,
-//! deleted once delivered and rescheduled when delivery fails.
+//! Outbox rows: side effects recorded with their cause, claimed one at a time by a worker under
+//! a lease, deleted once delivered and rescheduled when delivery fails.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -30,46 +30,57 @@ pub async fn insert(
     Ok(())
 }
 
-/// Claims up to `limit` due messages for `lease`: each goes to one worker only, and comes back
-/// if that worker dies before it finishes.
-pub async fn claim_due(
+/// Up to `limit` messages that are due and not held by a live lease, oldest first.
+pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    lease: Duration,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, sea_orm::DbErr> {
-    let free = || {
-        Condition::any()
-            .add(outbox::Column::LockedUntil.is_null())
-            .add(outbox::Column::LockedUntil.lte(now))
-    };
-    let due = outbox::Entity::find()
+    outbox::Entity::find()
         .filter(outbox::Column::GaveUpAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
-        .filter(free())
+        .filter(unleased(now))
         .order_by_asc(outbox::Column::NextAttemptAt)
         .order_by_asc(outbox::Column::Id)
         .limit(limit)
         .all(db)
-        .await?;
-    let mut claimed = Vec::with_capacity(due.len());
-    for message in due {
-        let won = outbox::Entity::update_many()
-            .col_expr(outbox::Column::LockedUntil, Expr::value(now + lease))
-            .filter(outbox::Column::Id.eq(message.id))
-            .filter(free())
-            .exec(db)
-            .await?;
-        if won.rows_affected == 1 {
-            claimed.push(message);
-        }
-    }
-    Ok(claimed)
+        .await
 }
 
-/// A delivered message is gone.
-pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), sea_orm::DbErr> {
-    outbox::Entity::delete_by_id(id).exec(db).await?;
+fn unleased(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(outbox::Column::LockedUntil.is_null())
+        .add(outbox::Column::LockedUntil.lte(now))
+}
+
+/// Takes a message for one delivery until `lease_until`: of several workers, one wins, and the
+/// message comes back if that worker dies before it finishes.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let won = outbox::Entity::update_many()
+        .col_expr(outbox::Column::LockedUntil, Expr::value(lease_until))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(unleased(now))
+        .exec(db)
+        .await?;
+    Ok(won.rows_affected == 1)
+}
+
+/// A delivered message is gone (only its lease holder may say so).
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lease_until: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    outbox::Entity::delete_many()
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::LockedUntil.eq(lease_until))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -77,6 +88,7 @@ pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), sea_orm::D
 pub async fn reschedule(
     db: &impl ConnectionTrait,
     message: &outbox::Model,
+    lease_until: DateTime<Utc>,
     next: DateTime<Utc>,
     error: String,
     gave_up: Option<DateTime<Utc>>,
@@ -91,6 +103,7 @@ pub async fn reschedule(
         .col_expr(outbox::Column::LastError, Expr::value(error))
         .col_expr(outbox::Column::GaveUpAt, Expr::value(gave_up))
         .filter(outbox::Column::Id.eq(message.id))
+        .filter(outbox::Column::LockedUntil.eq(lease_until))
         .exec(db)
         .await?;
     Ok(())

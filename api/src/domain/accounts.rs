@@ -2,7 +2,7 @@
 //! password changes, personal API tokens and the export. Every credential rule lives here.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use shared::accounts::{
     AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportFormat, ExportedComment, LoginRequest,
     Me, PasswordResetConfirm, RegisterRequest, TokenScope, UpdateMeRequest, check_password,
@@ -88,13 +88,7 @@ async fn create_account(state: &AppState, body: &RegisterRequest) -> Result<Sign
         Err(err) if db::is_unique_violation(&err) => return Err(taken("username or email")),
         Err(err) => return Err(err.into()),
     };
-    let link = db::credentials::insert_link(&txn, user.id, Purpose::EmailConfirm, now).await?;
-    mail::queue(
-        &txn,
-        &mail::confirmation(&user, &state.config.public_url, &link),
-        now,
-    )
-    .await?;
+    mail::queue_confirmation(&txn, user.id, now).await?;
     let signed_in = start_session(state, &txn, &user, now).await?;
     txn.commit().await?;
     state.outbox.wake();
@@ -103,49 +97,58 @@ async fn create_account(state: &AppState, body: &RegisterRequest) -> Result<Sign
 }
 
 /// Signs in with a username or email and a password. Failures count against the client's
-/// address and the account; successes do not. The account's quota is reported only when it is
-/// used up, so remaining counts cannot tie an email address to a username.
+/// address and the account; successes do not. Every attempt is counted before the password is
+/// checked, so a burst of parallel guesses cannot all slip through, and a success gives its
+/// attempt back. The account's quota is reported only when it is used up.
 pub async fn login(state: &AppState, client: &str, body: &LoginRequest) -> Limited<SignedIn> {
-    let by_ip = match state.limits.login_ip.peek(client) {
+    let limits = &state.limits;
+    let by_ip = match limits.login_ip.check(client) {
         Ok(allowed) => allowed,
         Err(over) => return Limited::over(over),
     };
     let user = match db::accounts::find_by_login(&state.db, &body.login).await {
         Ok(user) => user,
-        Err(err) => return Limited::new(Err(err.into()), vec![by_ip]),
+        Err(err) => {
+            limits.login_ip.refund(client);
+            return Limited::new(Err(err.into()), vec![by_ip.refunded()]);
+        }
     };
     // Keyed by the account, so guessing through its username and its email shares one quota.
     let account_key = match &user {
         Some(user) => format!("user:{}", user.id),
         None => format!("login:{}", body.login.trim().to_lowercase()),
     };
-    if let Err(over) = state.limits.login_account.peek(&account_key) {
-        return Limited::new(Err(ApiError::RateLimited(over)), vec![by_ip]);
+    if let Err(over) = limits.login_account.check(&account_key) {
+        // No guess was made: the address keeps its attempt.
+        limits.login_ip.refund(client);
+        return Limited::new(Err(ApiError::RateLimited(over)), vec![by_ip.refunded()]);
     }
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     // Unknown accounts are checked against a decoy hash: same answer, same time.
     let valid = password::verify(body.password.clone(), stored, &state.decoy_hash).await;
     match user {
         Some(user) if valid => {
-            let signed_in = async {
-                let txn = db::begin_write(&state.db).await?;
-                let signed_in = start_session(state, &txn, &user, db::now()).await?;
-                txn.commit().await?;
-                Ok(signed_in)
-            }
-            .await;
-            Limited::new(signed_in, vec![by_ip])
+            limits.login_ip.refund(client);
+            limits.login_account.refund(&account_key);
+            Limited::new(sign_in(state, &user).await, vec![by_ip.refunded()])
         }
-        _ => {
-            let _ = state.limits.login_account.fail(&account_key);
-            let quota = state
-                .limits
-                .login_ip
-                .fail(client)
-                .map_or_else(|_| Vec::new(), |a| vec![a]);
-            Limited::new(Err(ApiError::InvalidCredentials), quota)
-        }
+        _ => Limited::new(Err(ApiError::InvalidCredentials), vec![by_ip]),
     }
+}
+
+/// Starts the session of a login whose password was checked against `user`'s hash. The row is
+/// locked and read again first: if a reset or a change replaced the password meanwhile, the
+/// login was checked against a password that no longer exists and gets no session.
+async fn sign_in(state: &AppState, user: &users::Model) -> Result<SignedIn, ApiError> {
+    let txn = db::begin_write(&state.db).await?;
+    backend::lock_user(&txn, user.id).await?;
+    let current = db::accounts::find_by_id(&txn, user.id)
+        .await?
+        .filter(|current| current.password_hash == user.password_hash)
+        .ok_or(ApiError::InvalidCredentials)?;
+    let signed_in = start_session(state, &txn, &current, db::now()).await?;
+    txn.commit().await?;
+    Ok(signed_in)
 }
 
 /// Starts a session for the user inside `txn` and issues its tokens.
@@ -261,19 +264,39 @@ pub async fn request_password_reset(state: &AppState, client: &str, email: &str)
     Limited::new(queued, vec![allowed])
 }
 
-/// The reset mail for an address, if it has an account (run by the outbox worker).
+/// The reset mail for an address, if it has an account (run by the outbox worker, which sends
+/// it): the link is made here, so no secret waits in the outbox.
 pub async fn reset_mail(
-    db: &impl TransactionTrait,
+    db: &DatabaseConnection,
     public_url: &str,
     email: &str,
 ) -> Result<Option<Mail>, ApiError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let Some(user) = db::accounts::find_by_email(&txn, email).await? else {
         return Ok(None);
     };
     let link = db::credentials::insert_link(&txn, user.id, Purpose::PasswordReset, db::now()).await?;
     txn.commit().await?;
     Ok(Some(mail::password_reset(&user, public_url, &link)))
+}
+
+/// The confirmation mail of an account whose address is not confirmed yet (run by the outbox
+/// worker): the link is made here, so no secret waits in the outbox.
+pub async fn confirmation_mail(
+    db: &DatabaseConnection,
+    public_url: &str,
+    user_id: i64,
+) -> Result<Option<Mail>, ApiError> {
+    let txn = db::begin_write(db).await?;
+    let Some(user) = db::accounts::find_by_id(&txn, user_id)
+        .await?
+        .filter(|u| u.email_confirmed_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let link = db::credentials::insert_link(&txn, user.id, Purpose::EmailConfirm, db::now()).await?;
+    txn.commit().await?;
+    Ok(Some(mail::confirmation(&user, public_url, &link)))
 }
 
 /// A password-reset link for the operator to hand on (`shortscience user reset-link`).
@@ -330,6 +353,8 @@ pub async fn confirm_password_reset(state: &AppState, body: &PasswordResetConfir
     )
     .await?;
     db::credentials::revoke_api_tokens(&txn, user_id, None, now).await?;
+    // Any other reset link (an attacker may hold one) dies with this reset.
+    db::credentials::expire_links(&txn, user_id, Purpose::PasswordReset, now).await?;
     txn.commit().await?;
     tracing::info!(user_id, "password reset; every session and API token ended");
     Ok(())
@@ -367,14 +392,7 @@ pub async fn resend_confirmation(state: &AppState, caller: &AuthUser) -> Limited
     };
     let queued = async {
         let txn = db::begin_write(&state.db).await?;
-        let now = db::now();
-        let link = db::credentials::insert_link(&txn, account.id, Purpose::EmailConfirm, now).await?;
-        mail::queue(
-            &txn,
-            &mail::confirmation(&account, &state.config.public_url, &link),
-            now,
-        )
-        .await?;
+        mail::queue_confirmation(&txn, account.id, db::now()).await?;
         txn.commit().await?;
         state.outbox.wake();
         Ok(())
@@ -411,13 +429,14 @@ pub async fn update_me(state: &AppState, caller: &AuthUser, body: &UpdateMeReque
                     "Change the password from a signed-in session, not with an API token.".to_owned(),
                 ));
             };
+            // Counted before the check, given back on success: like login, failures count.
             let key = format!("user:{}", account.id);
             let limiter: &Limiter = &state.limits.password_change_account;
-            limiter.peek(&key).map_err(ApiError::RateLimited)?;
+            limiter.check(&key).map_err(ApiError::RateLimited)?;
             if !password::verify(current_password, account.password_hash.clone(), &state.decoy_hash).await {
-                let _ = limiter.fail(&key);
                 return Err(ApiError::invalid("current_password", "is not correct"));
             }
+            limiter.refund(&key);
             Some((password::hash(new_password).await?, session_id.clone()))
         }
         None => None,
@@ -431,6 +450,8 @@ pub async fn update_me(state: &AppState, caller: &AuthUser, body: &UpdateMeReque
             except: Some(kept_session),
         };
         db::credentials::revoke_sessions(&txn, others, now).await?;
+        // A reset link mailed before the change must not undo it.
+        db::credentials::expire_links(&txn, account.id, Purpose::PasswordReset, now).await?;
         mail::queue(
             &txn,
             &mail::password_changed(&account, &state.config.public_url),

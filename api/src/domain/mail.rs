@@ -1,5 +1,7 @@
 //! The mails the service sends, and recording them in the outbox: a mail is queued in the
 //! transaction of the change that causes it and delivered by the outbox worker after the commit.
+//! Mails with a link are queued as requests, and the worker makes the link when it sends, so
+//! the outbox never holds a secret.
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -23,10 +25,27 @@ pub struct ResetRequest {
     pub email: String,
 }
 
+/// What a [`Kind::ConfirmationMail`] message carries: whose address to confirm.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfirmationRequest {
+    pub user_id: i64,
+}
+
 /// Records a mail in the outbox.
 pub async fn queue(db: &impl ConnectionTrait, mail: &Mail, now: DateTime<Utc>) -> Result<(), sea_orm::DbErr> {
     let payload = serde_json::to_string(mail).map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
     db::outbox::insert(db, Kind::Mail, payload, now).await
+}
+
+/// Records that an account's confirmation link is to be mailed; the worker makes the link.
+pub async fn queue_confirmation(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let payload = serde_json::to_string(&ConfirmationRequest { user_id })
+        .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+    db::outbox::insert(db, Kind::ConfirmationMail, payload, now).await
 }
 
 /// Records a reset request in the outbox; the worker looks the address up.

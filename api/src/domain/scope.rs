@@ -53,7 +53,8 @@ impl<'a> Scope<'a> {
 
     /// Whether the reader may read this summary: never once deleted; always its author and
     /// moderators; hidden ones nobody else; public ones anyone; unlisted ones with the share
-    /// token; private ones nobody else.
+    /// token; private ones nobody else. A banned author's summaries stay readable by their
+    /// links (citations must not break); they only leave the lists ([`Scope::listed`]).
     pub fn may_read(&self, summary: &summaries::Model, share_token: Option<&str>) -> bool {
         if summary.deleted_at.is_some() {
             return false;

@@ -143,19 +143,35 @@ fn a_full_map_evicts_its_oldest_windows_instead_of_pooling_new_keys() {
 }
 
 #[test]
-fn peeking_counts_nothing_and_failures_count() {
+fn refunds_give_a_request_back_and_long_keys_cost_little() {
     let limiter = Limiter::new(POLICY);
     let t0 = Instant::now();
     for _ in 0..10 {
-        assert_eq!(limiter.apply("k", t0, false).unwrap().remaining, POLICY.quota);
+        limiter.check_at("k", t0).unwrap();
+        limiter.refund("k");
     }
-    for _ in 0..POLICY.quota {
-        limiter.apply("k", t0, true).unwrap();
-    }
-    assert!(
-        limiter.apply("k", t0, false).is_err(),
-        "peeking sees the used-up quota"
+    assert_eq!(
+        limiter.check_at("k", t0).unwrap().remaining,
+        POLICY.quota - 1,
+        "successes do not count"
     );
+    let long = "x".repeat(1 << 20);
+    limiter.check_at(&long, t0).unwrap();
+    assert_eq!(
+        limiter.check_at(&long, t0).unwrap().remaining,
+        POLICY.quota - 2,
+        "one key, however long"
+    );
+    let stored = limiter
+        .windows
+        .lock()
+        .unwrap()
+        .by_key
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap();
+    assert!(stored <= 64, "keys are stored in at most 64 bytes, not {stored}");
 }
 
 #[test]

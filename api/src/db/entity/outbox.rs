@@ -9,6 +9,8 @@ use sea_orm::entity::prelude::*;
 pub enum Kind {
     /// Send the mail in the payload.
     Mail,
+    /// Mail an account its email-confirmation link (made when the mail is sent).
+    ConfirmationMail,
     /// Mail a password-reset link to the payload's address if it has an account (looked up by the
     /// worker, so the request takes the same time whether or not it does).
     PasswordReset,

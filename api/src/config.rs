@@ -28,6 +28,14 @@ pub struct Config {
     pub rate_limits: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`SHORTSCIENCE_TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// The arXiv Atom API (`SHORTSCIENCE_ARXIV_API_URL`, ending in `/api/query`).
+    pub arxiv_api_url: String,
+    /// Crossref's REST API (`SHORTSCIENCE_CROSSREF_API_URL`).
+    pub crossref_api_url: String,
+    /// DBLP (`SHORTSCIENCE_DBLP_API_URL`).
+    pub dblp_api_url: String,
+    /// How long one request to a metadata service may take (`SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS`).
+    pub upstream_timeout: std::time::Duration,
     /// How long a session lasts from sign-in, however often it is refreshed
     /// (`SHORTSCIENCE_SESSION_DAYS`).
     pub session_lifetime: chrono::Duration,
@@ -80,6 +88,15 @@ impl Config {
             .with_context(|| {
                 format!("SHORTSCIENCE_SESSION_DAYS must be a number of days from 1 to 365, got {days:?}")
             })?;
+        let timeout = get("SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS", "10");
+        let upstream_timeout = timeout
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=120).contains(s))
+            .map(std::time::Duration::from_secs)
+            .with_context(|| {
+                format!("SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS must be 1 to 120, got {timeout:?}")
+            })?;
         let bind = get("SHORTSCIENCE_BIND", "127.0.0.1:8080");
         let bind = bind
             .parse()
@@ -102,6 +119,10 @@ impl Config {
             trusted_proxies: TrustedProxies::parse(&get("SHORTSCIENCE_TRUSTED_PROXIES", ""))
                 .map_err(|e| anyhow::anyhow!("SHORTSCIENCE_TRUSTED_PROXIES: {e}"))?,
             session_lifetime: chrono::Duration::days(session_days),
+            arxiv_api_url: get("SHORTSCIENCE_ARXIV_API_URL", "https://export.arxiv.org/api/query"),
+            crossref_api_url: get("SHORTSCIENCE_CROSSREF_API_URL", "https://api.crossref.org"),
+            dblp_api_url: get("SHORTSCIENCE_DBLP_API_URL", "https://dblp.org"),
+            upstream_timeout,
         })
     }
 
@@ -144,6 +165,10 @@ impl std::fmt::Debug for Config {
             .field("rate_limits", &self.rate_limits)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("session_lifetime", &self.session_lifetime)
+            .field("arxiv_api_url", &self.arxiv_api_url)
+            .field("crossref_api_url", &self.crossref_api_url)
+            .field("dblp_api_url", &self.dblp_api_url)
+            .field("upstream_timeout", &self.upstream_timeout)
             .finish()
     }
 }

@@ -8,6 +8,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::Problem;
+
+use crate::upstream::UpstreamError;
 use shared::problem::{FieldErrors, PROBLEM_CONTENT_TYPE};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A metadata service (arXiv, Crossref, DBLP) failed, timed out or does not know the id.
+    #[error("upstream: {0}")]
+    Upstream(#[from] crate::upstream::UpstreamError),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
     #[error("internal error")]
@@ -113,6 +118,14 @@ impl ApiError {
             ApiError::Unavailable(detail) => {
                 ("unavailable", "Service unavailable", Some(detail.clone()), None)
             }
+            ApiError::Upstream(err) => {
+                let (slug, title) = match err {
+                    UpstreamError::NotFound(_) => ("not-found", "Not found"),
+                    UpstreamError::Failed { .. } => ("upstream-failed", "Upstream service failed"),
+                    UpstreamError::Timeout(_) => ("upstream-timeout", "Upstream service timed out"),
+                };
+                (slug, title, Some(upstream_detail(err)), None)
+            }
             ApiError::Database(_) | ApiError::Internal(_) => (
                 "internal",
                 "Internal server error",
@@ -126,6 +139,22 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors,
+        }
+    }
+}
+
+/// What a client is told of an upstream failure: which service, never its raw answer.
+fn upstream_detail(err: &UpstreamError) -> String {
+    match err {
+        UpstreamError::NotFound(service) => format!("{} does not know this identifier.", service.name()),
+        UpstreamError::Failed { service, .. } => {
+            format!(
+                "{} could not be reached or gave an answer we cannot read; try again later.",
+                service.name()
+            )
+        }
+        UpstreamError::Timeout(service) => {
+            format!("{} did not answer in time; try again later.", service.name())
         }
     }
 }
@@ -150,12 +179,16 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Upstream(UpstreamError::NotFound(_)) => StatusCode::NOT_FOUND,
+            ApiError::Upstream(UpstreamError::Failed { .. }) => StatusCode::BAD_GATEWAY,
+            ApiError::Upstream(UpstreamError::Timeout(_)) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
+            // 502/504 name the service; the cause (the upstream's answer) goes to the log only.
             // The alternate form prints the whole cause chain.
             tracing::error!(error = %format!("{:#}", CauseChain(self)), "request failed");
         }

@@ -15,3 +15,4 @@ pub mod outbox;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;
+pub mod upstream;

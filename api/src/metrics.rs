@@ -2,13 +2,17 @@
 
 use std::time::Duration;
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    /// Statements the request handlers sent to the database (the outbox worker's not included).
+    db_queries: IntCounter,
 }
 
 impl Metrics {
@@ -25,12 +29,18 @@ impl Metrics {
             ),
             &["method", "route"],
         )?;
+        let db_queries = IntCounter::new(
+            "db_queries_total",
+            "Database statements sent while serving requests",
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(db_queries.clone()))?;
         Ok(Metrics {
             registry,
             requests,
             latency,
+            db_queries,
         })
     }
 
@@ -43,6 +53,12 @@ impl Metrics {
         self.latency
             .with_label_values(&[method, route])
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts every statement `db` sends from now on.
+    pub fn count_queries(&self, db: &mut sea_orm::DatabaseConnection) {
+        let counter = self.db_queries.clone();
+        db.set_metric_callback(move |_| counter.inc());
     }
 
     /// The text exposition format.

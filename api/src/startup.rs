@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 use crate::outbox::Outbox;
 use crate::rate_limit::RateLimits;
 use crate::routes::{self, AllowedMethods, ApiDoc, StandardResponses};
+use crate::upstream::Upstreams;
 use crate::{db, middleware};
 use tokio::task::JoinHandle;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub limits: RateLimits,
     /// Wakes the outbox worker after a write queued mail.
     pub outbox: Outbox,
+    /// arXiv, Crossref and DBLP.
+    pub upstreams: Upstreams,
     /// Verified against when a login names no account, so both failures take the same time.
     pub decoy_hash: String,
 }
@@ -84,14 +87,19 @@ impl Application {
         )?;
         let outbox = Outbox::default();
         let worker = outbox.spawn_worker(db.clone(), mailer, config.public_url.clone());
+        // Counted from here: the handlers' statements, not the worker's polling.
+        let metrics = Metrics::new()?;
+        let mut db = db;
+        metrics.count_queries(&mut db);
         let state = web::Data::new(AppState {
             jwt: JwtKeys::from_config(&config)?,
             decoy_hash: password::decoy().await?,
+            upstreams: Upstreams::new(&config)?,
             limits,
             outbox,
             db,
             config,
-            metrics: Metrics::new()?,
+            metrics,
         });
         let spec = openapi();
         let allowed = web::Data::new(AllowedMethods::from_spec(&spec));
@@ -112,6 +120,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(routes::legacy::configure)
                 .default_service(web::to(routes::spa::fallback))
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))

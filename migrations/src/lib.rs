@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_initial;
 mod m20261201_000001_sessions_outbox;
+mod m20261201_000002_paper_keys;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_initial::Migration),
             Box::new(m20261201_000001_sessions_outbox::Migration),
+            Box::new(m20261201_000002_paper_keys::Migration),
         ]
     }
 }

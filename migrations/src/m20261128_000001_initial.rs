@@ -22,7 +22,7 @@ use sea_orm_migration::prelude::*;
 
 pub(crate) mod accounts;
 mod community;
-mod papers;
+pub(crate) mod papers;
 mod summaries;
 
 #[derive(DeriveMigrationName)]

@@ -18,7 +18,7 @@ const POSTGRES_URL_VAR: &str = "SHORTSCIENCE_TEST_POSTGRES_URL";
 /// The current time in SQL both backends accept.
 const NOW: &str = "CURRENT_TIMESTAMP";
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 18] = [
     "users",
     "sessions",
     "refresh_tokens",
@@ -26,6 +26,7 @@ const TABLES: [&str; 17] = [
     "user_tokens",
     "papers",
     "paper_follows",
+    "paper_keys",
     "summaries",
     "summary_tags",
     "summary_revisions",

@@ -111,14 +111,94 @@ pub struct Paper {
     pub year: Option<i32>,
     pub published_at: Option<DateTime<Utc>>,
     pub category: Category,
+    /// Without version: every version of an arXiv id is this one paper.
     pub arxiv_id: Option<String>,
+    /// The latest arXiv version seen, e.g. `3` for `1703.06870v3`.
+    #[serde(default)]
+    pub arxiv_version: Option<i32>,
+    /// arXiv's own primary category, e.g. `cs.CV` (the coarse `category` is derived from it).
+    #[serde(default)]
+    pub arxiv_primary_category: Option<String>,
     pub doi: Option<String>,
     pub dblp_key: Option<String>,
+    /// Every key that resolves to this paper: the canonical key, `arxiv:`, `doi:` and `dblp:`
+    /// keys, DBLP's CoRR keys and legacy bibtexKeys.
+    #[serde(default)]
+    pub keys: Vec<String>,
     pub urls: Vec<String>,
     pub pdf_url: Option<String>,
     /// Number of public summaries.
     pub summary_count: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// `POST /papers/import`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// An arXiv id (`1703.06870`, `1703.06870v3`, `arXiv:1703.06870`, `cs/0112017`) or arXiv
+    /// abs/pdf link, a DOI or doi.org link, or a DBLP key or dblp.org link.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 400))]
+    pub identifier: String,
+}
+
+/// Query of `GET /papers/resolve`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveQuery {
+    /// Any identifier form `POST /papers/import` takes, or a paper key (`arxiv:…`, `doi:…`,
+    /// `dblp:…`, or a legacy bibtexKey such as `journals/corr/LinDGHHB16`).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 400))]
+    pub key: String,
+}
+
+/// Most keys one `POST /papers/resolve` takes.
+pub const MAX_RESOLVE_KEYS: usize = 500;
+
+/// `POST /papers/resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// Up to 500 keys in any form `GET /papers/resolve` takes.
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
+    pub keys: Vec<String>,
+}
+
+/// What a key resolves to, for tools that show summary counts beside many papers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolvedKey {
+    pub paper_id: String,
+    /// Number of public summaries.
+    pub summary_count: i64,
+}
+
+/// `POST /papers/resolve`: every key given, with `null` for keys no paper has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveResponse {
+    /// Each key as given, with what it resolves to or `null`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = resolve_results_schema))]
+    pub results: std::collections::BTreeMap<String, Option<ResolvedKey>>,
+}
+
+/// `{key: ResolvedKey | null}`: utoipa cannot derive a map of nullable references by itself.
+#[cfg(feature = "openapi")]
+fn resolve_results_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Ref, Type};
+    let value = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .item(Ref::from_schema_name("ResolvedKey"))
+        .build();
+    ObjectBuilder::new()
+        .additional_properties(Some(AdditionalProperties::RefOr(utoipa::openapi::RefOr::T(
+            value.into(),
+        ))))
+        .build()
 }
 
 /// The short form of a paper embedded in each summary.

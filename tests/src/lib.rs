@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod smtp_sink;
+pub mod upstream;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +40,9 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// The site's public URL (default `http://shortscience.test`).
     pub public_url: Option<String>,
+    /// Base URL of a stand-in for arXiv (`…/api/query`), Crossref and DBLP. Without one the
+    /// metadata services are a closed port on 127.0.0.1: tests never reach the internet.
+    pub upstream: Option<String>,
 }
 
 /// A running service and a client for it.
@@ -111,6 +115,10 @@ impl TestApp {
         };
         let mail = SmtpSink::start().await;
         let smtp_url = options.smtp_url.clone().unwrap_or_else(|| mail.url());
+        let upstream = options
+            .upstream
+            .clone()
+            .unwrap_or_else(|| "http://127.0.0.1:9".to_owned());
         let public_url = options
             .public_url
             .clone()
@@ -122,6 +130,9 @@ impl TestApp {
             "SHORTSCIENCE_JWT_SECRET" => Some(TEST_JWT_SECRET.to_owned()),
             "SHORTSCIENCE_SMTP_URL" => Some(smtp_url.clone()),
             "SHORTSCIENCE_PUBLIC_URL" => Some(public_url.clone()),
+            "SHORTSCIENCE_ARXIV_API_URL" => Some(format!("{upstream}/api/query")),
+            "SHORTSCIENCE_CROSSREF_API_URL" | "SHORTSCIENCE_DBLP_API_URL" => Some(upstream.clone()),
+            "SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS" => Some("2".to_owned()),
             _ => None,
         })
         .expect("test configuration");

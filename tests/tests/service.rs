@@ -51,6 +51,15 @@ async fn the_checked_in_openapi_file_matches_the_served_spec() {
         served == checked_in,
         "openapi/openapi.json is out of date: run `cargo xtask openapi` and commit the result"
     );
+    let text = served.to_string();
+    for reference in text.split("\"$ref\":\"#/components/").skip(1) {
+        let target = reference.split('"').next().unwrap();
+        let (kind, name) = target.split_once('/').unwrap();
+        assert!(
+            served["components"][kind].get(name).is_some(),
+            "#/components/{target} is referenced and never defined"
+        );
+    }
     for (path, item) in served["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let id = operation["operationId"].as_str().unwrap_or_default();

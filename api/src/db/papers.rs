@@ -3,10 +3,13 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use shared::api::{PaperListQuery, PaperSort};
 
-use super::entity::papers;
+use super::entity::{paper_keys, papers};
 use super::pagination::Cursor;
 use crate::error::ApiError;
 
@@ -45,7 +48,8 @@ pub async fn page(
 }
 
 fn filters(query: &PaperListQuery) -> Condition {
-    let mut condition = Condition::all();
+    // A merged paper lives on as the paper it was merged into.
+    let mut condition = Condition::all().add(papers::Column::MergedInto.is_null());
     let texts = [query.q.as_deref(), query.venue.as_deref()];
     if texts.into_iter().flatten().any(|t| !super::accounts::storable(t)) {
         // No stored text holds NUL (PostgreSQL cannot): nothing matches.
@@ -107,4 +111,74 @@ pub fn json_list(text: &str) -> Result<Vec<String>, ApiError> {
 /// Encodes a list for storage.
 pub fn to_json_list(items: &[String]) -> String {
     serde_json::Value::from(items.to_vec()).to_string()
+}
+
+/// The keys of each paper, canonical key first.
+pub async fn keys_of(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, Vec<String>>, sea_orm::DbErr> {
+    let mut keys: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in paper_keys::Entity::find()
+        .filter(paper_keys::Column::PaperId.is_in(ids))
+        .order_by_asc(paper_keys::Column::Key)
+        .all(db)
+        .await?
+    {
+        keys.entry(row.paper_id).or_default().push(row.key);
+    }
+    Ok(keys)
+}
+
+/// Which of `keys` name a paper, and which paper: one query however many keys.
+pub async fn find_keys(
+    db: &impl ConnectionTrait,
+    keys: Vec<String>,
+) -> Result<HashMap<String, i64>, sea_orm::DbErr> {
+    let mut found = HashMap::new();
+    // Bind parameters stay far below SQLite's limit per statement.
+    for chunk in keys.chunks(1_000) {
+        for row in paper_keys::Entity::find()
+            .filter(paper_keys::Column::Key.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            found.insert(row.key, row.paper_id);
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts a paper.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    paper: papers::ActiveModel,
+) -> Result<papers::Model, sea_orm::DbErr> {
+    paper.insert(db).await
+}
+
+/// Gives a paper keys; keys another paper holds already are left to it (one key, one paper).
+/// Returns the keys that were taken.
+pub async fn add_keys(
+    db: &impl ConnectionTrait,
+    paper_id: i64,
+    keys: &[String],
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    let existing = find_keys(db, keys.to_vec()).await?;
+    let mut taken = Vec::new();
+    for key in keys {
+        match existing.get(key) {
+            Some(owner) if *owner == paper_id => {}
+            Some(_) => taken.push(key.clone()),
+            None => {
+                paper_keys::ActiveModel {
+                    key: Set(key.clone()),
+                    paper_id: Set(paper_id),
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+    }
+    Ok(taken)
 }

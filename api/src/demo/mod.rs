@@ -78,6 +78,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
         }
         .insert(&txn)
         .await?;
+        db::papers::add_keys(&txn, created.id, &crate::domain::papers::keys_of_paper(&created)).await?;
         paper_ids.push(created.id);
     }
     for summary in content::SUMMARIES {

@@ -11,7 +11,7 @@ use shared::accounts::Role;
 use shared::api::{Category, Visibility};
 use shared::markdown::render_markdown;
 
-use crate::db::entity::{papers, summaries, summary_revisions, summary_tags, users, votes};
+use crate::db::entity::{paper_keys, papers, summaries, summary_revisions, summary_tags, users, votes};
 use crate::db::{self, bulk, papers::to_json_list};
 
 /// Summaries written per transaction.
@@ -124,7 +124,16 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
                 }
             })
             .collect();
+        // Each synthetic paper resolves by its key, like any other.
+        let keys: Vec<paper_keys::ActiveModel> = rows
+            .iter()
+            .map(|p| paper_keys::ActiveModel {
+                key: p.key.clone(),
+                paper_id: p.id.clone(),
+            })
+            .collect();
         bulk::insert_all(&txn, rows).await?;
+        bulk::insert_all(&txn, keys).await?;
         txn.commit().await?;
         progress.inc(chunk.len() as u64);
     }

@@ -1,14 +1,23 @@
-//! Browsing papers: filtered lists, one paper, its summaries, and the JSON shape of a paper.
+//! Papers: browsing, importing from arXiv, Crossref and DBLP, resolving any key (one or many at
+//! once), BibTeX, and the JSON shape of a paper. Every identifier a paper is known by is a row
+//! of `paper_keys`, so whatever form a user pastes lands on one paper.
 
-use sea_orm::ConnectionTrait;
-use shared::api::{Page, Paper, PaperListQuery, PaperRef, PaperSort, Summary, SummaryListQuery};
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
+use shared::api::{
+    MAX_RESOLVE_KEYS, Page, Paper, PaperListQuery, PaperRef, PaperSort, ResolveResponse, ResolvedKey,
+    Summary, SummaryListQuery,
+};
+use shared::ids::{ArxivId, PaperKey};
 
 use super::scope::{Listing, Scope};
 use super::summaries::{self, Filter};
 use crate::db::entity::papers;
 use crate::db::pagination::{Cursor, PageRequest, finish_page};
-use crate::db::{self, papers::json_list};
+use crate::db::{self, papers::json_list, papers::to_json_list};
 use crate::error::ApiError;
+use crate::upstream::{Metadata, Upstreams};
 
 /// One page of papers matching the query.
 pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<Page<Paper>, ApiError> {
@@ -24,18 +33,33 @@ pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<P
         id: p.id,
     });
     Ok(Page {
-        items: rows.into_iter().map(to_paper).collect::<Result<_, _>>()?,
+        items: with_keys(db, rows).await?,
         next_cursor,
     })
 }
 
 /// One paper, or 404.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Paper, ApiError> {
-    to_paper(find(db, id).await?)
+    one(db, find(db, id).await?).await
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<papers::Model, ApiError> {
     db::papers::find(db, id).await?.ok_or(ApiError::NotFound)
+}
+
+async fn one(db: &impl ConnectionTrait, paper: papers::Model) -> Result<Paper, ApiError> {
+    with_keys(db, vec![paper]).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// The JSON shapes of papers, with their keys (one query for all).
+async fn with_keys(db: &impl ConnectionTrait, rows: Vec<papers::Model>) -> Result<Vec<Paper>, ApiError> {
+    let mut keys = db::papers::keys_of(db, rows.iter().map(|p| p.id).collect()).await?;
+    rows.into_iter()
+        .map(|p| {
+            let keys = keys.remove(&p.id).unwrap_or_default();
+            to_paper(p, keys)
+        })
+        .collect()
 }
 
 /// The summaries of a paper the reader may list; 404 for an unknown paper.
@@ -63,8 +87,336 @@ pub async fn summaries(
     .await
 }
 
+/// An imported paper and whether this request created it.
+pub struct Imported {
+    pub paper: Paper,
+    pub created: bool,
+}
+
+/// Imports the paper an identifier names: returns it if some key of it is known already (200),
+/// else fetches its metadata from the identifier's service and stores it with all its keys
+/// (201). Nothing is written until the metadata is complete, so an upstream failure leaves
+/// nothing behind.
+pub async fn import(
+    db: &DatabaseConnection,
+    upstreams: &Upstreams,
+    creator: i64,
+    identifier: &str,
+) -> Result<Imported, ApiError> {
+    let key = PaperKey::identify(identifier).map_err(|e| ApiError::invalid("identifier", e.to_string()))?;
+    // DBLP's CoRR records mirror arXiv: fetch arXiv's, and keep the DBLP key as an alias.
+    let (fetch_key, aliases) = match corr_arxiv_id(&key) {
+        Some(id) => (PaperKey::from(id), vec![key.as_string()]),
+        None => (key.clone(), Vec::new()),
+    };
+    let mut known = candidate_keys(&fetch_key.as_string());
+    known.extend(aliases.iter().cloned());
+    if let Some(paper_id) = db::papers::find_keys(db, known).await?.into_values().next() {
+        return existing(db, paper_id, &aliases).await;
+    }
+    let metadata = upstreams.fetch(&fetch_key).await?;
+    let mut keys = keys_of_metadata(&metadata);
+    keys.extend(aliases);
+    let txn = db::begin_write(db).await?;
+    // Another identifier of the same work (its DOI, say) may be known, or a concurrent import
+    // may have finished first: then that paper is the one, and it learns the new keys.
+    if let Some(paper_id) = db::papers::find_keys(&txn, keys.clone())
+        .await?
+        .into_values()
+        .next()
+    {
+        db::papers::add_keys(&txn, paper_id, &keys).await?;
+        txn.commit().await?;
+        return existing(db, paper_id, &[]).await;
+    }
+    let now = db::now();
+    let model = db::papers::insert(
+        &txn,
+        papers::ActiveModel {
+            key: Set(keys[0].clone()),
+            title: Set(metadata.title),
+            authors: Set(to_json_list(&metadata.authors)),
+            r#abstract: Set(metadata.abstract_text),
+            venue_key: Set(metadata.venue.as_deref().map(venue_key)),
+            venue: Set(metadata.venue),
+            year: Set(metadata.year),
+            published_at: Set(metadata.published_at),
+            category: Set(metadata.category),
+            arxiv_id: Set(metadata.arxiv_id),
+            arxiv_version: Set(metadata.arxiv_version),
+            arxiv_primary_category: Set(metadata.arxiv_primary_category),
+            doi: Set(metadata.doi),
+            dblp_key: Set(metadata.dblp_key),
+            urls: Set(to_json_list(&metadata.urls)),
+            pdf_url: Set(metadata.pdf_url),
+            summary_count: Set(0),
+            view_count: Set(0),
+            created_by: Set(Some(creator)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    let model = match model {
+        Ok(model) => model,
+        // A paper holding one of these identifiers in its columns but not (yet) as a key.
+        Err(err) if db::is_unique_violation(&err) => {
+            return Err(ApiError::Conflict {
+                detail: "A paper with one of these identifiers exists already.".to_owned(),
+                errors: None,
+                location: None,
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
+    db::papers::add_keys(&txn, model.id, &keys).await?;
+    txn.commit().await?;
+    tracing::info!(paper_id = model.id, key = %model.key, "paper imported");
+    Ok(Imported {
+        paper: one(db, model).await?,
+        created: true,
+    })
+}
+
+async fn existing(db: &DatabaseConnection, paper_id: i64, aliases: &[String]) -> Result<Imported, ApiError> {
+    if !aliases.is_empty() {
+        let txn = db::begin_write(db).await?;
+        db::papers::add_keys(&txn, paper_id, aliases).await?;
+        txn.commit().await?;
+    }
+    Ok(Imported {
+        paper: get(db, paper_id).await?,
+        created: false,
+    })
+}
+
+/// The keys a newly imported paper is known by; the first is its canonical key.
+fn keys_of_metadata(metadata: &Metadata) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(id) = &metadata.arxiv_id {
+        keys.push(format!("arxiv:{id}"));
+    }
+    if let Some(doi) = &metadata.doi {
+        keys.push(format!("doi:{doi}"));
+    }
+    if let Some(key) = &metadata.dblp_key {
+        keys.push(format!("dblp:{key}"));
+    }
+    keys
+}
+
+/// The keys of a stored paper's identifiers (for papers not made by import, like the demo set).
+pub fn keys_of_paper(paper: &papers::Model) -> Vec<String> {
+    let mut keys = vec![paper.key.clone()];
+    keys.extend(paper.arxiv_id.iter().map(|id| format!("arxiv:{id}")));
+    keys.extend(paper.doi.iter().map(|doi| format!("doi:{doi}")));
+    keys.extend(paper.dblp_key.iter().map(|key| format!("dblp:{key}")));
+    keys.dedup();
+    keys
+}
+
+/// The venue key of a venue name, for `/venues/{venue_key}`.
+fn venue_key(venue: &str) -> String {
+    venue.trim().to_lowercase()
+}
+
+/// The arXiv id a DBLP CoRR key mirrors: `journals/corr/abs-1703-06870` is `1703.06870`.
+fn corr_arxiv_id(key: &PaperKey) -> Option<ArxivId> {
+    let PaperKey::Dblp(dblp) = key else {
+        return None;
+    };
+    let rest = dblp.as_str().strip_prefix("journals/corr/abs-")?;
+    let (yymm, number) = rest.split_once('-')?;
+    ArxivId::parse(&format!("{yymm}.{number}")).ok()
+}
+
+/// Every stored key an input may mean: as an identifier a user pastes (with the arXiv id of a
+/// DBLP CoRR key), and as a stored or legacy key.
+fn candidate_keys(input: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Ok(key) = PaperKey::identify(input) {
+        if let Some(id) = corr_arxiv_id(&key) {
+            keys.push(PaperKey::from(id).as_string());
+        }
+        keys.push(key.as_string());
+    }
+    if let Ok(key) = PaperKey::parse(input) {
+        keys.push(key.as_string());
+    }
+    keys.dedup();
+    keys
+}
+
+/// The paper a key of any form resolves to (following merges), or 404.
+pub async fn resolve(db: &impl ConnectionTrait, key: &str) -> Result<Paper, ApiError> {
+    let found = db::papers::find_keys(db, candidate_keys(key)).await?;
+    let paper_id = candidate_keys(key)
+        .iter()
+        .find_map(|k| found.get(k).copied())
+        .ok_or(ApiError::NotFound)?;
+    one(db, surviving(db, find(db, paper_id).await?).await?).await
+}
+
+/// The paper a merged paper now lives on (merges may chain; cycles cannot form, but are cut).
+async fn surviving(db: &impl ConnectionTrait, mut paper: papers::Model) -> Result<papers::Model, ApiError> {
+    for _ in 0..8 {
+        match paper.merged_into {
+            Some(into) => paper = find(db, into).await?,
+            None => return Ok(paper),
+        }
+    }
+    Ok(paper)
+}
+
+/// Resolves up to 500 keys with two queries in all: one for the keys, one for the papers.
+pub async fn resolve_many(db: &impl ConnectionTrait, keys: &[String]) -> Result<ResolveResponse, ApiError> {
+    if keys.len() > MAX_RESOLVE_KEYS {
+        return Err(ApiError::invalid(
+            "keys",
+            format!("at most {MAX_RESOLVE_KEYS} keys per request"),
+        ));
+    }
+    let candidates: Vec<(String, Vec<String>)> =
+        keys.iter().map(|k| (k.clone(), candidate_keys(k))).collect();
+    let all: Vec<String> = candidates.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+    let found = db::papers::find_keys(db, all).await?;
+    let ids: Vec<i64> = found.values().copied().collect();
+    let papers: HashMap<i64, papers::Model> = db::papers::by_ids(db, ids).await?;
+    let results = candidates
+        .into_iter()
+        .map(|(key, candidates)| {
+            let resolved = candidates
+                .iter()
+                .find_map(|c| found.get(c))
+                .and_then(|id| papers.get(id))
+                .map(|paper| ResolvedKey {
+                    paper_id: paper.merged_into.unwrap_or(paper.id).to_string(),
+                    summary_count: i64::from(paper.summary_count),
+                });
+            (key, resolved)
+        })
+        .collect();
+    Ok(ResolveResponse { results })
+}
+
+/// Where a legacy `/paper?bibtexKey=KEY[&a=username]` link of the original site now lives: the
+/// paper's page, or that user's summary of it when they have a public one. `None` for a key no
+/// paper has.
+pub async fn legacy_location(
+    db: &impl ConnectionTrait,
+    key: &str,
+    author: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let paper = match resolve(db, key).await {
+        Ok(paper) => paper,
+        Err(ApiError::NotFound) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    if let Some(username) = author
+        && let Some(user) = db::accounts::find_by_username(db, username).await?
+    {
+        let paper_id: i64 = paper
+            .id
+            .parse()
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("paper id: {e}")))?;
+        let condition = Scope::public()
+            .listed(Listing::ByAuthor(user.id))
+            .add(sea_orm::ColumnTrait::eq(
+                &crate::db::entity::summaries::Column::PaperId,
+                paper_id,
+            ));
+        if let Some(summary) = db::summaries::page(db, condition, shared::api::SummarySort::New, None, 1)
+            .await?
+            .pop()
+        {
+            return Ok(Some(format!("/summary/{}", summary.id)));
+        }
+    }
+    Ok(Some(format!("/paper/{}", paper.id)))
+}
+
+/// A BibTeX entry for a paper: `@misc` with `eprint` for arXiv-only papers, `@inproceedings`
+/// for conference papers (DBLP `conf/` keys), `@article` otherwise.
+pub async fn bibtex(db: &impl ConnectionTrait, id: i64) -> Result<String, ApiError> {
+    Ok(to_bibtex(&get(db, id).await?))
+}
+
+fn to_bibtex(paper: &Paper) -> String {
+    let arxiv_only = paper.arxiv_id.is_some() && paper.doi.is_none() && paper.dblp_key.is_none();
+    let conference = paper.dblp_key.as_deref().is_some_and(|k| k.starts_with("conf/"));
+    let kind = match (arxiv_only, conference) {
+        (true, _) => "misc",
+        (false, true) => "inproceedings",
+        (false, false) => "article",
+    };
+    let mut fields: Vec<(&str, String)> = vec![
+        ("title", paper.title.clone()),
+        ("author", paper.authors.join(" and ")),
+    ];
+    if let Some(year) = paper.year {
+        fields.push(("year", year.to_string()));
+    }
+    if let Some(venue) = paper.venue.as_deref().filter(|v| !arxiv_only || *v != "arXiv") {
+        fields.push((if conference { "booktitle" } else { "journal" }, venue.to_owned()));
+    }
+    if let Some(doi) = &paper.doi {
+        fields.push(("doi", doi.clone()));
+    }
+    if let Some(id) = &paper.arxiv_id {
+        fields.push(("eprint", id.clone()));
+        fields.push(("archivePrefix", "arXiv".to_owned()));
+        if let Some(class) = &paper.arxiv_primary_category {
+            fields.push(("primaryClass", class.clone()));
+        }
+    }
+    if let Some(url) = paper.urls.first() {
+        fields.push(("url", url.clone()));
+    }
+    let mut entry = format!("@{kind}{{{},\n", bibtex_key(&paper.key));
+    for (name, value) in fields {
+        entry.push_str(&format!("  {name} = {{{}}},\n", bibtex_value(&value)));
+    }
+    entry.push_str("}\n");
+    entry
+}
+
+/// Citation keys may not hold spaces, commas, braces or quotes; the rest of a paper key stays.
+fn bibtex_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_whitespace() || "{},\"#%'()=~\\".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A braced value: braces must balance, so unbalanced ones are escaped, and the characters that
+/// are special to LaTeX outside math are escaped.
+fn bibtex_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' | '%' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The JSON shape of a stored paper.
-pub fn to_paper(model: papers::Model) -> Result<Paper, ApiError> {
+pub fn to_paper(model: papers::Model, keys: Vec<String>) -> Result<Paper, ApiError> {
     Ok(Paper {
         id: model.id.to_string(),
         authors: json_list(&model.authors)?,
@@ -77,8 +429,11 @@ pub fn to_paper(model: papers::Model) -> Result<Paper, ApiError> {
         year: model.year,
         published_at: model.published_at,
         arxiv_id: model.arxiv_id,
+        arxiv_version: model.arxiv_version,
+        arxiv_primary_category: model.arxiv_primary_category,
         doi: model.doi,
         dblp_key: model.dblp_key,
+        keys,
         pdf_url: model.pdf_url,
         summary_count: i64::from(model.summary_count),
         created_at: model.created_at,
@@ -97,3 +452,6 @@ pub fn to_paper_ref(model: &papers::Model) -> Result<PaperRef, ApiError> {
         category: model.category,
     })
 }
+
+#[cfg(test)]
+mod tests;

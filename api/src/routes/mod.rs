@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod legacy;
 pub mod me;
 pub mod papers;
 pub mod spa;
@@ -13,7 +14,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::Problem;
 use shared::accounts::{ExportFormat, UserSort};
-use shared::api::{PaperSort, SummarySort};
+use shared::api::{PaperSort, ResolvedKey, SummarySort};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
@@ -67,7 +68,9 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
                        All errors are RFC 9457 `application/problem+json`; lists use opaque keyset cursors.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    components(schemas(Problem, SummarySort, PaperSort, UserSort, ExportFormat), responses(
+    // Schemas referenced only from hand-written schemas or query parameters, which utoipa does not
+    // collect by itself (tests/tests/service.rs checks that every `$ref` resolves).
+    components(schemas(Problem, SummarySort, PaperSort, UserSort, ExportFormat, ResolvedKey), responses(
         BadRequest,
         Unauthorized,
         Forbidden,
@@ -78,7 +81,9 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         Unavailable,
         NotModified,
         PayloadTooLarge,
-        UnsupportedMediaType
+        UnsupportedMediaType,
+        BadGateway,
+        GatewayTimeout
     )),
     tags(
         (name = "auth", description = "Signing up, in and out; sessions and mailed links"),
@@ -155,7 +160,9 @@ impl AllowedMethods {
             })
             .collect();
         // Served outside the documented API, read-only.
-        table.push((ResourceDef::new("/openapi.json"), "GET, HEAD".to_owned()));
+        for path in ["/openapi.json", "/paper", "/user", "/venue"] {
+            table.push((ResourceDef::new(path), "GET, HEAD".to_owned()));
+        }
         AllowedMethods(table)
     }
 
@@ -257,6 +264,23 @@ pub struct PayloadTooLarge(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct UnsupportedMediaType(pub Problem);
+
+/// A metadata service (arXiv, Crossref, DBLP) could not be reached or answered something
+/// unreadable; `detail` names it.
+#[derive(ToResponse)]
+#[response(
+    description = "Upstream service failed",
+    content_type = "application/problem+json"
+)]
+pub struct BadGateway(pub Problem);
+
+/// A metadata service did not answer in time; `detail` names it.
+#[derive(ToResponse)]
+#[response(
+    description = "Upstream service timed out",
+    content_type = "application/problem+json"
+)]
+pub struct GatewayTimeout(pub Problem);
 
 /// The service cannot answer now (e.g. the database is unreachable).
 #[derive(ToResponse)]

@@ -1,18 +1,116 @@
 //! `/api/v1/papers`: browsing papers and their summaries.
 
-use actix_web::{get, web};
-use shared::api::{Page, Paper, PaperListQuery, Summary, SummaryListQuery};
+use actix_web::{HttpResponse, get, post, web};
+use shared::api::{
+    ImportRequest, Page, Paper, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary,
+    SummaryListQuery,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::MaybeAuthUser;
+use crate::auth::{MaybeAuthUser, Writer};
 use crate::domain::papers;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    // The fixed paths before `/papers/{id}`, which would otherwise take `resolve` for an id.
     cfg.service(list_papers)
+        .service(import_paper)
+        .service(resolve_paper)
+        .service(resolve_papers)
         .service(get_paper)
+        .service(get_paper_bibtex)
         .service(list_paper_summaries);
+}
+
+/// Import a paper by any identifier: arXiv id or link, DOI or doi.org link, DBLP key or link.
+/// Its metadata comes from arXiv, Crossref or DBLP. Known papers are returned as they are
+/// (200); every version of an arXiv id is one paper.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "import_paper",
+    request_body = ImportRequest,
+    responses(
+        (status = 201, description = "Imported", body = Paper,
+            headers(("Location" = String, description = "The paper's URL"))),
+        (status = 200, description = "Known already", body = Paper),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+        (status = 409, response = super::Conflict),
+        (status = 502, response = super::BadGateway),
+        (status = 504, response = super::GatewayTimeout),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/papers/import")]
+async fn import_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    body: web::Json<ImportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let imported = papers::import(&state.db, &state.upstreams, user.id, &body.identifier).await?;
+    Ok(if imported.created {
+        HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/papers/{}", imported.paper.id)))
+            .json(imported.paper)
+    } else {
+        HttpResponse::Ok().json(imported.paper)
+    })
+}
+
+/// The paper a key resolves to: any identifier form of `import_paper`, a paper key, or a
+/// legacy bibtexKey of the original site.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "resolve_paper",
+    params(ResolveQuery),
+    responses(
+        (status = 200, description = "The paper", body = Paper),
+        (status = 400, response = super::BadRequest),
+        (status = 404, response = super::NotFound),
+    )
+)]
+#[get("/papers/resolve")]
+async fn resolve_paper(
+    state: web::Data<AppState>,
+    query: web::Query<ResolveQuery>,
+) -> Result<web::Json<Paper>, ApiError> {
+    Ok(web::Json(papers::resolve(&state.db, &query.key).await?))
+}
+
+/// Resolve up to 500 keys at once (for tools that show summary counts beside many papers):
+/// each key maps to its paper's id and summary count, or `null`.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "resolve_papers",
+    request_body = ResolveRequest,
+    responses((status = 200, description = "What each key resolves to", body = ResolveResponse))
+)]
+#[post("/papers/resolve")]
+async fn resolve_papers(
+    state: web::Data<AppState>,
+    body: web::Json<ResolveRequest>,
+) -> Result<web::Json<ResolveResponse>, ApiError> {
+    Ok(web::Json(papers::resolve_many(&state.db, &body.keys).await?))
+}
+
+/// The paper as a BibTeX entry.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "get_paper_bibtex",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 200, description = "A BibTeX entry", body = String, content_type = "text/x-bibtex"),
+        (status = 404, response = super::NotFound),
+    )
+)]
+#[get("/papers/{id}/bibtex")]
+async fn get_paper_bibtex(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let entry = papers::bibtex(&state.db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/x-bibtex; charset=utf-8")
+        .body(entry))
 }
 
 /// List papers, newest first or by number of summaries.

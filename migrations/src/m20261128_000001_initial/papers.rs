@@ -5,7 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 use super::accounts::Users;
 
 #[derive(DeriveIden)]
-pub(super) enum Papers {
+pub(crate) enum Papers {
     Table,
     Id,
     Key,

@@ -43,6 +43,13 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The latest arXiv version seen.
+    pub arxiv_version: Option<i32>,
+    /// arXiv's primary category, e.g. `cs.CV`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub arxiv_primary_category: Option<String>,
+    /// Set when this paper was merged into another: its URLs redirect there.
+    pub merged_into: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,256 @@
+//! The metadata services papers are imported from: arXiv's Atom API, Crossref's `/works` and
+//! DBLP's record XML, one module each. Calls carry a polite User-Agent, time out after 10 s and
+//! retry a little on 429/503 (honouring `Retry-After`); requests to arXiv are spaced at least 3 s
+//! apart within the process, as arXiv asks. (The timeout is `SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS`.) Base URLs come from configuration, so tests point
+//! them at a local stand-in.
+
+mod arxiv;
+mod crossref;
+mod dblp;
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use shared::api::Category;
+use shared::ids::PaperKey;
+use tokio::sync::Mutex;
+
+use crate::config::Config;
+
+/// Attempts per fetch when the service answers 429 or 503.
+const ATTEMPTS: u32 = 3;
+/// Longest `Retry-After` we wait for; a longer one fails the import (502) instead.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+/// arXiv's terms: no more than one request every three seconds.
+const ARXIV_SPACING: Duration = Duration::from_secs(3);
+
+/// Which service answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Arxiv,
+    Crossref,
+    Dblp,
+}
+
+impl Service {
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Arxiv => "arXiv",
+            Service::Crossref => "Crossref",
+            Service::Dblp => "DBLP",
+        }
+    }
+}
+
+/// Why a fetch gave no metadata.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// The service does not know the identifier.
+    #[error("{} does not know this identifier", .0.name())]
+    NotFound(Service),
+    /// Unreachable, a server error, rate limited for too long, or an answer we cannot read.
+    #[error("{} failed: {detail}", service.name())]
+    Failed { service: Service, detail: String },
+    #[error("{} did not answer in time", .0.name())]
+    Timeout(Service),
+}
+
+/// A paper's metadata as a service describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub abstract_text: Option<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub category: Category,
+    /// Without version.
+    pub arxiv_id: Option<String>,
+    pub arxiv_version: Option<i32>,
+    pub arxiv_primary_category: Option<String>,
+    pub doi: Option<String>,
+    pub dblp_key: Option<String>,
+    pub urls: Vec<String>,
+    pub pdf_url: Option<String>,
+}
+
+/// The clients of the three services.
+pub struct Upstreams {
+    http: reqwest::Client,
+    arxiv_url: String,
+    crossref_url: String,
+    dblp_url: String,
+    /// When the last arXiv request went out.
+    arxiv_last: Mutex<Option<Instant>>,
+}
+
+impl Upstreams {
+    pub fn new(config: &Config) -> anyhow::Result<Upstreams> {
+        // Crossref asks for a contact address; the sender address of our mail is one.
+        let contact = config
+            .mail_from
+            .rsplit_once('<')
+            .map_or(config.mail_from.as_str(), |(_, address)| {
+                address.trim_end_matches('>')
+            });
+        let user_agent = format!(
+            "ShortScience/{} (+{}; mailto:{contact})",
+            env!("CARGO_PKG_VERSION"),
+            config.public_url
+        );
+        // reqwest is built without a crypto provider of its own; ring is the process's. A second
+        // call (another app in the same process) finds it installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .timeout(config.upstream_timeout)
+            .build()?;
+        Ok(Upstreams {
+            http,
+            arxiv_url: config.arxiv_api_url.clone(),
+            crossref_url: config.crossref_api_url.trim_end_matches('/').to_owned(),
+            dblp_url: config.dblp_api_url.trim_end_matches('/').to_owned(),
+            arxiv_last: Mutex::new(None),
+        })
+    }
+
+    /// The metadata of the paper an identifier names, from the service that identifier belongs to.
+    /// Legacy keys name nothing any service knows.
+    pub async fn fetch(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
+        match key {
+            PaperKey::Arxiv(id) => {
+                let (status, body) = self
+                    .get(
+                        Service::Arxiv,
+                        &self.arxiv_url,
+                        &[("id_list", id.as_str()), ("max_results", "1")],
+                    )
+                    .await?;
+                arxiv::parse(status, &body)
+            }
+            PaperKey::Doi(doi) => {
+                let url = format!("{}/works/{}", self.crossref_url, encode_path(doi.as_str()));
+                let (status, body) = self.get(Service::Crossref, &url, &[]).await?;
+                crossref::parse(status, &body)
+            }
+            PaperKey::Dblp(key) => {
+                let url = format!("{}/rec/{}.xml", self.dblp_url, encode_path(key.as_str()));
+                let (status, body) = self.get(Service::Dblp, &url, &[]).await?;
+                dblp::parse(status, &body)
+            }
+            PaperKey::Legacy(_) => Err(UpstreamError::NotFound(Service::Dblp)),
+        }
+    }
+
+    /// One GET with retries on 429 and 503: the status and body of the last answer that was not
+    /// one of those.
+    async fn get(
+        &self,
+        service: Service,
+        url: &str,
+        query: &[(&str, &str)],
+    ) -> Result<(StatusCode, String), UpstreamError> {
+        let failed = |detail: String| UpstreamError::Failed { service, detail };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if service == Service::Arxiv {
+                self.wait_for_arxiv().await;
+            }
+            let url =
+                url::Url::parse_with_params(url, query).map_err(|e| failed(format!("bad base URL: {e}")))?;
+            let response = self
+                .http
+                .get(url)
+                .send()
+                .await
+                .map_err(|err| classify(service, &err))?;
+            let status = response.status();
+            if matches!(
+                status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) {
+                let wait = retry_after(response.headers()).unwrap_or(Duration::from_secs(1 << attempt));
+                if attempt >= ATTEMPTS || wait > MAX_RETRY_WAIT {
+                    return Err(failed(format!("answered {status} after {attempt} attempts")));
+                }
+                tracing::info!(service = service.name(), %status, wait_s = wait.as_secs_f64(), "upstream asks us to wait");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            if status.is_server_error() {
+                return Err(failed(format!("answered {status}")));
+            }
+            let body = response.text().await.map_err(|err| classify(service, &err))?;
+            return Ok((status, body));
+        }
+    }
+
+    /// Holds the caller until three seconds have passed since the previous arXiv request.
+    async fn wait_for_arxiv(&self) {
+        let mut last = self.arxiv_last.lock().await;
+        if let Some(previous) = *last {
+            let ready = previous + ARXIV_SPACING;
+            let now = Instant::now();
+            if ready > now {
+                tokio::time::sleep(ready - now).await;
+            }
+        }
+        *last = Some(Instant::now());
+    }
+}
+
+fn classify(service: Service, err: &reqwest::Error) -> UpstreamError {
+    if err.is_timeout() {
+        UpstreamError::Timeout(service)
+    } else {
+        UpstreamError::Failed {
+            service,
+            detail: format!("{err}"),
+        }
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from these services and treated as absent).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// Percent-encodes what may not stand in a URL path, keeping the `/` of DOIs and DBLP keys.
+fn encode_path(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/:;()".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Runs of whitespace (line breaks in XML text) become single spaces.
+fn normalize_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The coarse category of an arXiv category such as `cs.CV`, `q-bio.NC` or `hep-th`.
+fn category_of_arxiv(primary: &str) -> Category {
+    let archive = primary.split('.').next().unwrap_or(primary);
+    match archive {
+        "cs" => Category::Cs,
+        "math" => Category::Math,
+        "stat" => Category::Stat,
+        "q-bio" => Category::Bio,
+        "physics" | "astro-ph" | "cond-mat" | "gr-qc" | "hep-ex" | "hep-lat" | "hep-ph" | "hep-th"
+        | "math-ph" | "nlin" | "nucl-ex" | "nucl-th" | "quant-ph" => Category::Physics,
+        _ => Category::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests;

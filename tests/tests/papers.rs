@@ -1,0 +1,366 @@
+//! Papers: importing from arXiv, Crossref and DBLP (stood in for by a local server answering in
+//! their recorded formats), resolving every identifier form to one paper, batch resolve, BibTeX
+//! and the original site's URLs, on SQLite and PostgreSQL.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::api::{Page, Paper, ResolveResponse};
+use tests::upstream::{Reply, Upstream, fixture};
+use tests::{Backend, Options, TestApp, TestUser, on_both_backends, python_tool};
+
+on_both_backends!(with_demo =>
+    a_batch_of_500_keys_resolves_in_one_request_and_a_bounded_number_of_queries,
+    the_bibtex_entry_parses_in_a_real_bibtex_parser,
+    the_original_sites_urls_redirect,
+);
+
+mod sqlite_upstream {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_identifier_form_lands_on_one_paper() {
+        super::every_identifier_form_lands_on_one_paper(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn upstream_failures_leave_nothing_behind() {
+        super::upstream_failures_leave_nothing_behind(Backend::Sqlite).await;
+    }
+}
+
+mod postgres_upstream {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_identifier_form_lands_on_one_paper() {
+        super::every_identifier_form_lands_on_one_paper(Backend::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn upstream_failures_leave_nothing_behind() {
+        super::upstream_failures_leave_nothing_behind(Backend::Postgres).await;
+    }
+}
+
+const MASK_RCNN: &str = "/api/query?id_list=1703.06870";
+const CROSSREF_MASK_RCNN: &str = "/works/10.1109/iccv.2017.322";
+const DBLP_MAML: &str = "/rec/conf/icml/FinnAL17.xml";
+
+/// arXiv's answer for Mask R-CNN, carrying its DOI as arXiv does once a paper is published.
+fn arxiv_with_doi() -> String {
+    fixture("arxiv-query-id_list-1703.06870.atom.xml").replace(
+        "    <arxiv:comment",
+        "    <arxiv:doi xmlns:arxiv=\"http://arxiv.org/schemas/atom\">10.1109/ICCV.2017.322</arxiv:doi>\n    <arxiv:comment",
+    )
+}
+
+async fn app_with(upstream: &Upstream, backend: Backend) -> (TestApp, TestUser) {
+    let options = Options {
+        upstream: Some(upstream.url.clone()),
+        ..Options::default()
+    };
+    let app = TestApp::spawn_with(backend, options).await;
+    let user = app.register("importer").await;
+    (app, user)
+}
+
+async fn import(app: &TestApp, user: &TestUser, identifier: &str) -> (u16, Value) {
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/papers/import",
+            Some(&user.access_token),
+            Some(json!({"identifier": identifier})),
+        )
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn paper_count(app: &TestApp) -> usize {
+    let page: Page<Paper> = app.get_json("/api/v1/papers?limit=100").await;
+    page.items.len()
+}
+
+async fn every_identifier_form_lands_on_one_paper(backend: Backend) {
+    let upstream = Upstream::start().await;
+    upstream.on(MASK_RCNN, Reply::ok(arxiv_with_doi()));
+    upstream.on(DBLP_MAML, Reply::ok(fixture("dblp-rec-conf_icml_FinnAL17.xml")));
+    let (app, user) = app_with(&upstream, backend).await;
+
+    let (status, first) = import(&app, &user, "arXiv:1703.06870v2").await;
+    assert_eq!(status, 201, "{first}");
+    let paper: Paper = serde_json::from_value(first).unwrap();
+    assert_eq!(paper.key, "arxiv:1703.06870");
+    assert_eq!(paper.title, "Mask R-CNN");
+    assert_eq!(paper.authors.len(), 4);
+    assert_eq!(paper.arxiv_version, Some(3), "the latest version is kept");
+    assert_eq!(paper.arxiv_primary_category.as_deref(), Some("cs.CV"));
+    assert_eq!(paper.doi.as_deref(), Some("10.1109/iccv.2017.322"));
+    assert!(
+        paper.keys.contains(&"doi:10.1109/iccv.2017.322".to_owned()),
+        "{:?}",
+        paper.keys
+    );
+    let agent = upstream.seen()[0].user_agent.clone().unwrap_or_default();
+    assert!(
+        agent.starts_with("ShortScience/") && agent.contains("mailto:"),
+        "{agent}"
+    );
+
+    // A legacy bibtexKey of the original site, as a moderator's merge would add it.
+    let id: i64 = paper.id.parse().unwrap();
+    api::db::papers::add_keys(&app.db, id, &["journals/corr/HeGDG17".to_owned()])
+        .await
+        .unwrap();
+    let forms = [
+        "1703.06870",
+        "1703.06870v3",
+        "arXiv:1703.06870",
+        "https://arxiv.org/abs/1703.06870",
+        "https://arxiv.org/pdf/1703.06870v1.pdf",
+        "10.1109/iccv.2017.322",
+        "https://doi.org/10.1109/ICCV.2017.322",
+        "journals/corr/abs-1703-06870",
+        "dblp:journals/corr/abs-1703-06870",
+    ];
+    for form in forms {
+        let (status, again) = import(&app, &user, form).await;
+        assert_eq!(status, 200, "re-importing {form}: {again}");
+        assert_eq!(again["id"], paper.id.as_str(), "{form}");
+    }
+    for form in forms.iter().chain(&["journals/corr/HeGDG17", "arxiv:1703.06870"]) {
+        let query: String = form.bytes().map(|b| format!("%{b:02X}")).collect();
+        let resolved: Paper = app.get_json(&format!("/api/v1/papers/resolve?key={query}")).await;
+        assert_eq!(resolved.id, paper.id, "resolving {form}");
+    }
+    assert_eq!(
+        upstream.seen().len(),
+        1,
+        "arXiv was asked once; every later form was known"
+    );
+    assert_eq!(paper_count(&app).await, 1);
+
+    let (status, maml) = import(&app, &user, "conf/icml/FinnAL17").await;
+    assert_eq!(status, 201, "{maml}");
+    assert_eq!(maml["key"], "dblp:conf/icml/FinnAL17");
+    assert_eq!(maml["venue"], "ICML");
+    for form in [
+        "https://dblp.org/rec/conf/icml/FinnAL17.html",
+        "DBLP:conf/icml/FinnAL17",
+    ] {
+        let (status, again) = import(&app, &user, form).await;
+        assert_eq!((status, &again["id"]), (200, &maml["id"]), "{form}");
+    }
+    let (status, problem) = import(&app, &user, "not an identifier").await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem["errors"]["identifier"].is_array(), "{problem}");
+
+    // arXiv's terms: a second arXiv request from this process waits out three seconds.
+    let other = fixture("arxiv-query-id_list-1703.06870.atom.xml").replace("1703.06870", "1706.03762");
+    upstream.on("/api/query?id_list=1706.03762", Reply::ok(other));
+    let (status, _) = import(&app, &user, "1706.03762").await;
+    assert_eq!(status, 201);
+    let arxiv: Vec<_> = upstream
+        .seen()
+        .into_iter()
+        .filter(|s| s.target.starts_with("/api/query"))
+        .collect();
+    let gap = arxiv[1].at - arxiv[0].at;
+    assert!(
+        gap >= Duration::from_millis(2_990),
+        "arXiv requests {gap:?} apart"
+    );
+}
+
+async fn upstream_failures_leave_nothing_behind(backend: Backend) {
+    let services = [
+        (
+            "arXiv",
+            MASK_RCNN,
+            "1703.06870",
+            fixture("arxiv-query-id_list-1703.06870.atom.xml"),
+        ),
+        (
+            "Crossref",
+            CROSSREF_MASK_RCNN,
+            "10.1109/iccv.2017.322",
+            fixture("crossref-works-10.1109_iccv.2017.322.json"),
+        ),
+        (
+            "DBLP",
+            DBLP_MAML,
+            "conf/icml/FinnAL17",
+            fixture("dblp-rec-conf_icml_FinnAL17.xml"),
+        ),
+    ];
+    for (service, path, identifier, good) in services {
+        let unknown = match service {
+            "arXiv" => Reply::ok(fixture("arxiv-query-id_list-0000.00000.atom.xml")),
+            "Crossref" => Reply::status(404, "Resource not found."),
+            _ => Reply::status(404, "<html><body>Not found</body></html>"),
+        };
+        let failures = [
+            ("unknown id", unknown, 404),
+            ("server error", Reply::status(500, "oops"), 502),
+            ("garbage body", Reply::ok("<html><body>maintenance</body>"), 502),
+            ("closed connection", Reply::Hangup, 502),
+            (
+                "timeout",
+                Reply::Slow(Duration::from_secs(4), Box::new(Reply::ok(good.clone()))),
+                504,
+            ),
+            ("rate limited for good", Reply::rate_limited(1), 502),
+        ];
+        for (case, reply, want) in failures {
+            let upstream = Upstream::start().await;
+            upstream.on(path, reply);
+            let (app, user) = app_with(&upstream, backend).await;
+            let (status, problem) = import(&app, &user, identifier).await;
+            assert_eq!(status, want, "{service}, {case}: {problem}");
+            assert_eq!(problem["status"], want, "{service}, {case}: problem+json");
+            if want != 404 {
+                let detail = problem["detail"].as_str().unwrap_or_default();
+                assert!(
+                    detail.contains(service),
+                    "{service}, {case}: the detail names the service: {detail}"
+                );
+            }
+            assert_eq!(
+                paper_count(&app).await,
+                0,
+                "{service}, {case}: nothing half-made is left"
+            );
+        }
+        // 429 with Retry-After, then an answer: the import waits as asked and succeeds.
+        let upstream = Upstream::start().await;
+        upstream.on(
+            path,
+            Reply::Then(Box::new(Reply::rate_limited(1)), Box::new(Reply::ok(good))),
+        );
+        let (app, user) = app_with(&upstream, backend).await;
+        let (status, paper) = import(&app, &user, identifier).await;
+        assert_eq!(status, 201, "{service} after 429: {paper}");
+        let seen = upstream.seen();
+        assert_eq!(seen.len(), 2, "{service}: one retry");
+        assert!(
+            seen[1].at - seen[0].at >= Duration::from_millis(990),
+            "{service}: Retry-After honoured"
+        );
+    }
+}
+
+async fn a_batch_of_500_keys_resolves_in_one_request_and_a_bounded_number_of_queries(app: TestApp) {
+    let page: Page<Paper> = app.get_json("/api/v1/papers?limit=100").await;
+    let known: Vec<&Paper> = page.items.iter().filter(|p| p.arxiv_id.is_some()).collect();
+    assert!(known.len() >= 5, "the demo set has arXiv papers");
+    let mut keys = Vec::new();
+    for paper in &known {
+        let id = paper.arxiv_id.clone().unwrap();
+        keys.extend([
+            id.clone(),
+            format!("arXiv:{id}v2"),
+            format!("https://arxiv.org/abs/{id}"),
+            paper.key.clone(),
+        ]);
+    }
+    let known_count = keys.len();
+    let mut n = 0;
+    while keys.len() < 500 {
+        n += 1;
+        keys.push(format!("2401.{n:05}"));
+    }
+    let queries = |metrics: &str| -> u64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("shortscience_db_queries_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the query counter in /metrics")
+    };
+    let before = queries(&app.get("/metrics").await.text().await.unwrap());
+    let response = app.post("/api/v1/papers/resolve", json!({"keys": keys})).await;
+    assert_eq!(response.status(), 200);
+    let resolved: ResolveResponse = response.json().await.unwrap();
+    let after = queries(&app.get("/metrics").await.text().await.unwrap());
+    assert!(after - before <= 3, "{} queries for 500 keys", after - before);
+    assert_eq!(resolved.results.len(), 500);
+    for (i, key) in keys.iter().enumerate() {
+        let result = &resolved.results[key];
+        if i < known_count {
+            let paper = known[i / 4];
+            let hit = result.as_ref().unwrap_or_else(|| panic!("{key} resolves"));
+            assert_eq!(hit.paper_id, paper.id, "{key}");
+            assert_eq!(hit.summary_count, paper.summary_count, "{key}");
+        } else {
+            assert!(result.is_none(), "{key} is unknown");
+        }
+    }
+    let too_many: Vec<String> = (0..501).map(|i| format!("key{i}")).collect();
+    let response = app
+        .post("/api/v1/papers/resolve", json!({"keys": too_many}))
+        .await;
+    assert_eq!(response.status(), 422);
+}
+
+async fn the_bibtex_entry_parses_in_a_real_bibtex_parser(app: TestApp) {
+    let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let response = app.get(&format!("/api/v1/papers/{}/bibtex", paper.id)).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/x-bibtex"),
+        "{:?}",
+        response.headers()
+    );
+    let path = app.data_dir.join("paper.bib");
+    std::fs::write(&path, response.text().await.unwrap()).unwrap();
+    let output = python_tool("bibtex_check.py", &[path.to_str().unwrap()]).await;
+    let entry: Value = serde_json::from_str(output.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["title"], paper.title.as_str(), "{entry}");
+    assert_eq!(entry["author"], paper.authors.join(" and ").as_str(), "{entry}");
+    assert_eq!(entry["year"], paper.year.unwrap().to_string().as_str(), "{entry}");
+    assert_eq!(entry["eprint"], "1703.06870", "{entry}");
+}
+
+async fn the_original_sites_urls_redirect(app: TestApp) {
+    let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let location = |response: &reqwest::Response| response.headers()["location"].to_str().unwrap().to_owned();
+    let moved = app.get("/paper?bibtexKey=1703.06870").await;
+    assert_eq!(moved.status(), 301);
+    assert_eq!(location(&moved), format!("/paper/{}", paper.id));
+    let summaries: Page<shared::api::Summary> = app
+        .get_json(&format!("/api/v1/papers/{}/summaries", paper.id))
+        .await;
+    let signed = summaries
+        .items
+        .iter()
+        .find(|s| s.author.is_some())
+        .expect("a signed demo summary");
+    let author = &signed.author.as_ref().unwrap().username;
+    let to_summary = app
+        .get(&format!("/paper?bibtexKey=arxiv:1703.06870&a={author}"))
+        .await;
+    assert_eq!(to_summary.status(), 301);
+    assert_eq!(location(&to_summary), format!("/summary/{}", signed.id));
+    let unknown = app.get("/paper?bibtexKey=He_2099").await;
+    assert_eq!(
+        unknown.status(),
+        302,
+        "an unknown key may be imported later: not moved for good"
+    );
+    assert_eq!(location(&unknown), "/search?q=He_2099");
+    let user = app.get("/user?name=mira").await;
+    assert_eq!(
+        (user.status().as_u16(), location(&user)),
+        (301, "/user/mira".to_owned())
+    );
+    let venue = app.get("/venue?key=conf/icml&year=2017").await;
+    assert_eq!(
+        (venue.status().as_u16(), location(&venue)),
+        (301, "/venue/conf%2Ficml?year=2017".to_owned())
+    );
+}

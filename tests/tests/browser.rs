@@ -234,3 +234,74 @@ async fn a_share_link_opens_an_unlisted_summary() {
     );
     browser.close().await;
 }
+
+/// The original site's `/paper?bibtexKey=…` links and a summary's `\cite{…}` link both end on
+/// the paper's page in the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_paper_links_and_cite_links_open_the_paper() {
+    use api::db::entity::{papers, summaries};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url("/paper?bibtexKey=1703.06870"))
+        .await
+        .unwrap();
+    browser.wait_for_text(".paper h1", "Mask R-CNN").await;
+    let at = browser.client.current_url().await.unwrap();
+    assert!(at.path().starts_with("/paper/"), "{at}");
+
+    // A summary of another paper that cites Mask R-CNN by its arXiv id.
+    let other = papers::Entity::find()
+        .filter(papers::Column::ArxivId.eq("1706.03762"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let writer = summaries::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .author_id;
+    let body = "Instance masks as in \\cite{1703.06870} come for free.";
+    let now = api::db::now();
+    let citing = summaries::ActiveModel {
+        paper_id: Set(other.id),
+        author_id: Set(writer),
+        visibility: Set(shared::api::Visibility::Public),
+        body_markdown: Set(body.to_owned()),
+        body_html: Set(shared::markdown::render_markdown(body)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let citing = match citing.insert(&app.db).await {
+        Ok(row) => row,
+        // The demo author may have summarised that paper already: cite from theirs instead.
+        Err(_) => {
+            let mut mine: summaries::ActiveModel = summaries::Entity::find()
+                .filter(summaries::Column::PaperId.eq(other.id))
+                .filter(summaries::Column::AuthorId.eq(writer))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .into();
+            mine.body_markdown = Set(body.to_owned());
+            mine.body_html = Set(shared::markdown::render_markdown(body));
+            mine.update(&app.db).await.unwrap()
+        }
+    };
+    browser
+        .client
+        .goto(&app.url(&format!("/summary/{}", citing.id)))
+        .await
+        .unwrap();
+    browser.wait_for_text(".summary-body", "come for free").await;
+    browser.click(".summary-body a.cite").await;
+    browser.wait_for_text(".paper h1", "Mask R-CNN").await;
+    browser.close().await;
+}

@@ -143,6 +143,75 @@ pub struct ImportRequest {
     pub identifier: String,
 }
 
+/// `POST /papers`: a paper entered by hand, for work no metadata service knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPaperRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"\S"))]
+    pub title: String,
+    /// In order; 1 to 200 names of at most 200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
+    pub authors: Vec<String>,
+    #[serde(rename = "abstract", default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    pub abstract_text: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub venue: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 2100))]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub category: Option<Category>,
+    /// An arXiv id, DOI or DBLP key the paper has; any of them taken by another paper is 409.
+    #[serde(default)]
+    pub arxiv_id: Option<String>,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default)]
+    pub dblp_key: Option<String>,
+    /// Links to the paper (http or https), at most 10.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub urls: Vec<String>,
+}
+
+/// A year of a venue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VenueYear {
+    pub year: Option<i32>,
+    pub paper_count: i64,
+    pub summary_count: i64,
+}
+
+/// A venue (conference or journal) with its years, for `GET /venues`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Venue {
+    /// The key of `/venues/{venue_key}/summaries` (may contain `/`: percent-encode it).
+    pub venue_key: String,
+    pub name: String,
+    /// Newest first.
+    pub years: Vec<VenueYear>,
+}
+
+/// Query of `GET /venues/{venue_key}/summaries` (newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct VenueSummariesQuery {
+    /// Only papers of this year.
+    pub year: Option<i32>,
+    /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 /// Query of `GET /papers/resolve`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -14,7 +14,112 @@ on_both_backends!(with_demo =>
     a_batch_of_500_keys_resolves_in_one_request_and_a_bounded_number_of_queries,
     the_bibtex_entry_parses_in_a_real_bibtex_parser,
     the_original_sites_urls_redirect,
+    papers_by_hand_follows_and_venues,
 );
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn papers_by_hand_follows_and_venues(app: TestApp) {
+    let user = app.register("curator").await;
+    let token = Some(user.access_token.as_str());
+    let entry = json!({
+        "title": "Notes on a Workshop Talk",
+        "authors": ["Ada Lovelace", "Charles Babbage"],
+        "venue": "Workshops/Analytical Engines",
+        "year": 1843,
+        "doi": "https://doi.org/10.5555/AE.1843",
+        "urls": ["https://example.org/notes"]
+    });
+    let created = app
+        .send(Method::POST, "/api/v1/papers", token, Some(entry.clone()))
+        .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let paper: Paper = created.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/papers/{}", paper.id));
+    assert_eq!(paper.key, "doi:10.5555/ae.1843");
+    let again = app.send(Method::POST, "/api/v1/papers", token, Some(entry)).await;
+    assert_eq!(again.status(), 409, "the DOI is taken");
+    assert_eq!(again.headers()["location"].to_str().unwrap(), location);
+    let bad = app
+        .send(
+            Method::POST,
+            "/api/v1/papers",
+            token,
+            Some(json!({"title": "x", "authors": [], "doi": "nope"})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let errors: Value = bad.json().await.unwrap();
+    assert!(
+        errors["errors"]["authors"].is_array() && errors["errors"]["doi"].is_array(),
+        "{errors}"
+    );
+    assert_eq!(
+        app.send(Method::POST, "/api/v1/papers", None, Some(json!({})))
+            .await
+            .status(),
+        401
+    );
+
+    let follow = format!("/api/v1/papers/{}/follow", paper.id);
+    for method in [Method::PUT, Method::PUT, Method::DELETE, Method::DELETE] {
+        assert_eq!(
+            app.send(method.clone(), &follow, token, None).await.status(),
+            204,
+            "{method}: idempotent"
+        );
+    }
+    assert_eq!(
+        app.send(Method::PUT, "/api/v1/papers/999999/follow", token, None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.send(Method::PUT, &follow, None, None).await.status(), 401);
+
+    let venues: Vec<shared::api::Venue> = app.get_json("/api/v1/venues").await;
+    let slashed = venues
+        .iter()
+        .find(|v| v.name == "Workshops/Analytical Engines")
+        .expect("the new venue is listed");
+    assert_eq!(slashed.years[0].year, Some(1843));
+    assert_eq!(slashed.years[0].paper_count, 1);
+    let empty: Page<shared::api::Summary> = app
+        .get_json(&format!(
+            "/api/v1/venues/{}/summaries",
+            encode(&slashed.venue_key)
+        ))
+        .await;
+    assert!(empty.items.is_empty());
+    let busy = venues
+        .iter()
+        .find(|v| v.years.iter().any(|y| y.summary_count > 0))
+        .expect("a demo venue with summaries");
+    let year = busy.years.iter().find(|y| y.summary_count > 0).unwrap();
+    let listed: Page<shared::api::Summary> = app
+        .get_json(&format!(
+            "/api/v1/venues/{}/summaries?year={}&limit=100",
+            encode(&busy.venue_key),
+            year.year.unwrap()
+        ))
+        .await;
+    assert_eq!(listed.items.len() as i64, year.summary_count, "{}", busy.name);
+    for summary in &listed.items {
+        assert_eq!(summary.paper.venue.as_deref(), Some(busy.name.as_str()));
+        assert_eq!(summary.paper.year, year.year);
+    }
+}
 
 mod sqlite_upstream {
     use super::*;

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use shared::api::{PaperListQuery, PaperSort};
 
-use super::entity::{paper_keys, papers};
+use super::entity::{paper_follows, paper_keys, papers};
 use super::pagination::Cursor;
 use crate::error::ApiError;
 
@@ -181,4 +181,82 @@ pub async fn add_keys(
         }
     }
     Ok(taken)
+}
+
+/// A venue and year with its numbers, as `GET /venues` groups them.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct VenueYearRow {
+    pub venue_key: String,
+    pub name: String,
+    pub year: Option<i32>,
+    pub paper_count: i64,
+    pub summary_count: i64,
+}
+
+/// Every venue and year of papers that are not merged away, by venue key then newest year.
+pub async fn venue_years(db: &impl ConnectionTrait) -> Result<Vec<VenueYearRow>, sea_orm::DbErr> {
+    use sea_orm::sea_query::Alias;
+    papers::Entity::find()
+        .select_only()
+        .column(papers::Column::VenueKey)
+        .column_as(Expr::col(papers::Column::Venue).max(), "name")
+        .column(papers::Column::Year)
+        .column_as(Expr::col(papers::Column::Id).count(), "paper_count")
+        .column_as(
+            Expr::expr(Func::coalesce([
+                Expr::col(papers::Column::SummaryCount).sum(),
+                Expr::val(0),
+            ])),
+            "summary_count",
+        )
+        .filter(papers::Column::VenueKey.is_not_null())
+        .filter(papers::Column::MergedInto.is_null())
+        .group_by(papers::Column::VenueKey)
+        .group_by(papers::Column::Year)
+        .order_by_asc(papers::Column::VenueKey)
+        .order_by(Expr::col(Alias::new("year")), sea_orm::Order::Desc)
+        .into_model::<VenueYearRow>()
+        .all(db)
+        .await
+}
+
+/// The condition "the summary's paper is of this venue (and year)", for summary lists.
+pub fn of_venue(venue_key: &str, year: Option<i32>) -> Condition {
+    use sea_orm::sea_query::Query;
+    let mut papers_of = Query::select()
+        .column(papers::Column::Id)
+        .from(papers::Entity)
+        .and_where(Expr::col(papers::Column::VenueKey).eq(venue_key))
+        .to_owned();
+    if let Some(year) = year {
+        papers_of.and_where(Expr::col(papers::Column::Year).eq(year));
+    }
+    Condition::all().add(super::entity::summaries::Column::PaperId.in_subquery(papers_of))
+}
+
+/// Follows a paper; following twice is following.
+pub async fn follow(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    paper_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    paper_follows::Entity::insert(paper_follows::ActiveModel {
+        user_id: Set(user_id),
+        paper_id: Set(paper_id),
+        created_at: Set(now),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn unfollow(db: &impl ConnectionTrait, user_id: i64, paper_id: i64) -> Result<(), sea_orm::DbErr> {
+    paper_follows::Entity::delete_many()
+        .filter(paper_follows::Column::UserId.eq(user_id))
+        .filter(paper_follows::Column::PaperId.eq(paper_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use shared::api::{
-    MAX_RESOLVE_KEYS, Page, Paper, PaperListQuery, PaperRef, PaperSort, ResolveResponse, ResolvedKey,
-    Summary, SummaryListQuery,
+    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperListQuery, PaperRef, PaperSort, ResolveResponse,
+    ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
 };
 use shared::ids::{ArxivId, PaperKey};
 
@@ -74,6 +74,7 @@ pub async fn summaries(
     let filter = Filter {
         listing: Listing::Site,
         paper_id: Some(paper.id),
+        venue: None,
     };
     summaries::list(
         db,
@@ -81,6 +82,230 @@ pub async fn summaries(
         public_url,
         filter,
         query.sort,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await
+}
+
+/// Enters a paper by hand (for work no metadata service knows). 409 with the existing paper's
+/// `Location` when one of its identifiers belongs to a paper already.
+pub async fn create(
+    db: &DatabaseConnection,
+    creator: i64,
+    request: &NewPaperRequest,
+) -> Result<Paper, ApiError> {
+    let valid = validate_new_paper(request)?;
+    let mut keys: Vec<String> = Vec::new();
+    keys.extend(valid.arxiv_id.iter().map(|id| format!("arxiv:{id}")));
+    keys.extend(valid.doi.iter().map(|doi| format!("doi:{doi}")));
+    keys.extend(valid.dblp_key.iter().map(|key| format!("dblp:{key}")));
+    if keys.is_empty() {
+        // Nothing names it elsewhere: a key of its own, never reused.
+        keys.push(format!("manual:{}", uuid::Uuid::new_v4().simple()));
+    }
+    let txn = db::begin_write(db).await?;
+    if let Some(existing) = db::papers::find_keys(&txn, keys.clone())
+        .await?
+        .into_values()
+        .next()
+    {
+        return Err(ApiError::Conflict {
+            detail: "A paper with this identifier exists already.".to_owned(),
+            errors: None,
+            location: Some(format!("/api/v1/papers/{existing}")),
+        });
+    }
+    let now = db::now();
+    let model = db::papers::insert(
+        &txn,
+        papers::ActiveModel {
+            key: Set(keys[0].clone()),
+            title: Set(valid.title),
+            authors: Set(to_json_list(&valid.authors)),
+            r#abstract: Set(valid.abstract_text),
+            venue_key: Set(valid.venue.as_deref().map(venue_key)),
+            venue: Set(valid.venue),
+            year: Set(valid.year),
+            category: Set(valid.category),
+            pdf_url: Set(valid
+                .arxiv_id
+                .as_ref()
+                .map(|id| format!("https://arxiv.org/pdf/{id}"))),
+            arxiv_id: Set(valid.arxiv_id),
+            doi: Set(valid.doi),
+            dblp_key: Set(valid.dblp_key),
+            urls: Set(to_json_list(&valid.urls)),
+            summary_count: Set(0),
+            view_count: Set(0),
+            created_by: Set(Some(creator)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    db::papers::add_keys(&txn, model.id, &keys).await?;
+    txn.commit().await?;
+    one(db, model).await
+}
+
+/// A hand-entered paper that passed every field rule.
+struct ValidPaper {
+    title: String,
+    authors: Vec<String>,
+    abstract_text: Option<String>,
+    venue: Option<String>,
+    year: Option<i32>,
+    category: shared::api::Category,
+    arxiv_id: Option<String>,
+    doi: Option<String>,
+    dblp_key: Option<String>,
+    urls: Vec<String>,
+}
+
+fn validate_new_paper(request: &NewPaperRequest) -> Result<ValidPaper, ApiError> {
+    let mut errors = shared::problem::FieldErrors::new();
+    let mut add = |field: &str, message: &str| {
+        errors
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.to_owned())
+    };
+    let text_ok = |text: &str, max: usize| {
+        !text.trim().is_empty() && text.chars().count() <= max && !text.chars().any(char::is_control)
+    };
+    if !text_ok(&request.title, 500) {
+        add("title", "must be 1 to 500 characters, without control characters");
+    }
+    if request.authors.is_empty()
+        || request.authors.len() > 200
+        || !request.authors.iter().all(|a| text_ok(a, 200))
+    {
+        add("authors", "must be 1 to 200 names of 1 to 200 characters each");
+    }
+    if let Some(text) = &request.abstract_text
+        && (text.chars().count() > 20_000 || text.contains('\0'))
+    {
+        add("abstract", "must be at most 20000 characters");
+    }
+    if let Some(venue) = &request.venue
+        && !text_ok(venue, 300)
+    {
+        add("venue", "must be 1 to 300 characters, without control characters");
+    }
+    if request.year.is_some_and(|y| !(1000..=2100).contains(&y)) {
+        add("year", "must be between 1000 and 2100");
+    }
+    let arxiv_id = request.arxiv_id.as_deref().map(ArxivId::parse_loose).transpose();
+    let doi = request
+        .doi
+        .as_deref()
+        .map(shared::ids::Doi::parse_loose)
+        .transpose();
+    let dblp_key = request
+        .dblp_key
+        .as_deref()
+        .map(shared::ids::DblpKey::parse_loose)
+        .transpose();
+    if let Err(e) = &arxiv_id {
+        add("arxiv_id", &e.to_string());
+    }
+    if let Err(e) = &doi {
+        add("doi", &e.to_string());
+    }
+    if let Err(e) = &dblp_key {
+        add("dblp_key", &e.to_string());
+    }
+    let urls_ok = request.urls.len() <= 10
+        && request
+            .urls
+            .iter()
+            .all(|u| shared::accounts::check_homepage(u).is_ok_and(|checked| checked == *u));
+    if !urls_ok {
+        add(
+            "urls",
+            "must be at most 10 web addresses starting with http:// or https://",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(ValidPaper {
+        title: request.title.trim().to_owned(),
+        authors: request.authors.iter().map(|a| a.trim().to_owned()).collect(),
+        abstract_text: request
+            .abstract_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned),
+        venue: request.venue.as_deref().map(|v| v.trim().to_owned()),
+        year: request.year,
+        category: request.category.unwrap_or(shared::api::Category::Other),
+        arxiv_id: arxiv_id.ok().flatten().map(|id| id.as_str().to_owned()),
+        doi: doi.ok().flatten().map(|d| d.as_str().to_owned()),
+        dblp_key: dblp_key.ok().flatten().map(|k| k.as_str().to_owned()),
+        urls: request.urls.clone(),
+    })
+}
+
+/// Follows a paper (to hear of its new summaries); 404 for an unknown one.
+pub async fn follow(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    paper_id: i64,
+    following: bool,
+) -> Result<(), ApiError> {
+    let paper = find(db, paper_id).await?;
+    if following {
+        db::papers::follow(db, user_id, paper.id, db::now()).await?;
+    } else {
+        db::papers::unfollow(db, user_id, paper.id).await?;
+    }
+    Ok(())
+}
+
+/// Every venue with its years and their numbers of papers and summaries.
+pub async fn venues(db: &impl ConnectionTrait) -> Result<Vec<Venue>, ApiError> {
+    let mut venues: Vec<Venue> = Vec::new();
+    for row in db::papers::venue_years(db).await? {
+        let year = VenueYear {
+            year: row.year,
+            paper_count: row.paper_count,
+            summary_count: row.summary_count,
+        };
+        match venues.last_mut() {
+            Some(venue) if venue.venue_key == row.venue_key => venue.years.push(year),
+            _ => venues.push(Venue {
+                venue_key: row.venue_key,
+                name: row.name,
+                years: vec![year],
+            }),
+        }
+    }
+    Ok(venues)
+}
+
+/// The summaries of a venue's papers (of one year, with `year`), newest first.
+pub async fn venue_summaries(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    venue_key: &str,
+    query: &VenueSummariesQuery,
+) -> Result<Page<Summary>, ApiError> {
+    let filter = Filter {
+        listing: Listing::Site,
+        paper_id: None,
+        venue: Some((venue_key, query.year)),
+    };
+    summaries::list(
+        db,
+        scope,
+        public_url,
+        filter,
+        shared::api::SummarySort::New,
         query.limit,
         query.cursor.as_deref(),
     )

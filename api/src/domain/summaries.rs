@@ -12,9 +12,11 @@ use crate::error::ApiError;
 
 /// Which summaries a list shows, within what the reader may list.
 #[derive(Debug, Clone, Copy)]
-pub struct Filter {
+pub struct Filter<'a> {
     pub listing: Listing,
     pub paper_id: Option<i64>,
+    /// A venue key and maybe a year: summaries of that venue's papers.
+    pub venue: Option<(&'a str, Option<i32>)>,
 }
 
 /// One page of a list.
@@ -22,7 +24,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     scope: Scope<'_>,
     public_url: &str,
-    filter: Filter,
+    filter: Filter<'_>,
     sort: SummarySort,
     limit: Option<u64>,
     cursor: Option<&str>,
@@ -35,6 +37,9 @@ pub async fn list(
     let mut condition = scope.listed(filter.listing);
     if let Some(paper_id) = filter.paper_id {
         condition = condition.add(summaries::Column::PaperId.eq(paper_id));
+    }
+    if let Some((venue_key, year)) = filter.venue {
+        condition = condition.add(db::papers::of_venue(venue_key, year));
     }
     let rows = db::summaries::page(db, condition, sort, page.after, page.fetch()).await?;
     let (rows, next_cursor) = finish_page(rows, &page, |s| Cursor {

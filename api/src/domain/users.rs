@@ -65,6 +65,7 @@ pub async fn summaries(
     let filter = Filter {
         listing: Listing::ByAuthor(author.id),
         paper_id: None,
+        venue: None,
     };
     summaries::list(
         db,

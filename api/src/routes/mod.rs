@@ -9,6 +9,7 @@ pub mod papers;
 pub mod spa;
 pub mod summaries;
 pub mod users;
+pub mod venues;
 
 use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         papers::configure(api);
         summaries::configure(api);
         users::configure(api);
+        venues::configure(api);
     }));
     health::configure(cfg);
 }
@@ -91,6 +93,7 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         (name = "users", description = "Public profiles and the user directory"),
         (name = "papers", description = "Papers and their metadata"),
         (name = "summaries", description = "Summaries of papers"),
+        (name = "venues", description = "Conferences and journals"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),
     modifiers(&BearerAuth),

@@ -1,9 +1,9 @@
 //! `/api/v1/papers`: browsing papers and their summaries.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use shared::api::{
-    ImportRequest, Page, Paper, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary,
-    SummaryListQuery,
+    ImportRequest, NewPaperRequest, Page, Paper, PaperListQuery, ResolveQuery, ResolveRequest,
+    ResolveResponse, Summary, SummaryListQuery,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -15,12 +15,88 @@ use crate::startup::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     // The fixed paths before `/papers/{id}`, which would otherwise take `resolve` for an id.
     cfg.service(list_papers)
+        .service(create_paper)
         .service(import_paper)
         .service(resolve_paper)
         .service(resolve_papers)
         .service(get_paper)
         .service(get_paper_bibtex)
-        .service(list_paper_summaries);
+        .service(list_paper_summaries)
+        .service(follow_paper)
+        .service(unfollow_paper);
+}
+
+/// Enter a paper by hand, for work no metadata service knows. Papers with an arXiv id, DOI or
+/// DBLP key are better imported (`import_paper`): their metadata then comes from the source.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "create_paper",
+    request_body = NewPaperRequest,
+    responses(
+        (status = 201, description = "Entered", body = Paper,
+            headers(("Location" = String, description = "The paper's URL"))),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 409, response = super::Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/papers")]
+async fn create_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    body: web::Json<NewPaperRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let paper = papers::create(&state.db, user.id, &body).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/papers/{}", paper.id)))
+        .json(paper))
+}
+
+/// Follow a paper, to be notified of its new summaries.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "follow_paper",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 204, description = "Following"),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/papers/{id}/follow")]
+async fn follow_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    papers::follow(&state.db, user.id, id.into_inner(), true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Stop following a paper.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "unfollow_paper",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 204, description = "Not following"),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/papers/{id}/follow")]
+async fn unfollow_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    papers::follow(&state.db, user.id, id.into_inner(), false).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Import a paper by any identifier: arXiv id or link, DOI or doi.org link, DBLP key or link.

@@ -36,6 +36,7 @@ async fn list_summaries(
     let filter = Filter {
         listing: Listing::Site,
         paper_id: None,
+        venue: None,
     };
     let page = summaries::list(
         &state.db,

@@ -4,6 +4,7 @@
 pub mod api_tokens;
 pub mod comments;
 pub mod outbox;
+pub mod paper_follows;
 pub mod paper_keys;
 pub mod papers;
 pub mod refresh_tokens;

@@ -40,6 +40,9 @@ pub enum ApiError {
     /// The path exists but not with this method; `allow` lists the methods it answers.
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
+    /// The resource lives elsewhere now (a merged paper): 301 to `Location`.
+    #[error("moved to {0}")]
+    Moved(String),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -101,6 +104,12 @@ impl ApiError {
                 "method-not-allowed",
                 "Method not allowed",
                 Some(format!("This path answers {allow}.")),
+                None,
+            ),
+            ApiError::Moved(location) => (
+                "moved",
+                "Moved permanently",
+                Some(format!("This now lives at {location}.")),
                 None,
             ),
             ApiError::PayloadTooLarge => (
@@ -176,6 +185,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -212,6 +222,11 @@ impl ResponseError for ApiError {
             ApiError::RateLimited(limited) => {
                 for (name, value) in limited.headers() {
                     headers.insert(name, value);
+                }
+            }
+            ApiError::Moved(location) => {
+                if let Ok(value) = HeaderValue::from_str(location) {
+                    headers.insert(header::LOCATION, value);
                 }
             }
             ApiError::MethodNotAllowed { allow } => {

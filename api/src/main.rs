@@ -45,6 +45,14 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import papers from arXiv, Crossref or DBLP by identifier (ids, links, DOIs, DBLP keys).
+    Import {
+        /// Identifiers to import.
+        identifiers: Vec<String>,
+        /// A file with one identifier per line (blank lines and `#` comments are skipped).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
     /// Print the OpenAPI document (what `openapi/openapi.json` holds).
     Openapi,
 }
@@ -114,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
             demo::generate(&db, count, seed.unwrap_or_else(rand::random)).await?;
         }
         Command::User { command } => administer(&config, command).await?,
+        Command::Import { identifiers, file } => import(&config, identifiers, file).await?,
         Command::Openapi => {
             let json = openapi().to_pretty_json()?;
             #[allow(clippy::print_stdout, reason = "printing the document is this command's job")]
@@ -158,6 +167,51 @@ async fn administer(config: &Config, command: UserCommand) -> anyhow::Result<()>
             }
         }
     }
+    Ok(())
+}
+
+/// Imports each identifier, with a progress bar and a closing count; fails when any failed.
+async fn import(
+    config: &Config,
+    mut identifiers: Vec<String>,
+    file: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        identifiers.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned),
+        );
+    }
+    anyhow::ensure!(
+        !identifiers.is_empty(),
+        "nothing to import: give identifiers or --file"
+    );
+    let db = connect(config).await?;
+    let upstreams = api::upstream::Upstreams::new(config)?;
+    let progress = indicatif::ProgressBar::new(identifiers.len() as u64);
+    let (mut created, mut existing, mut failed) = (0, 0, 0);
+    for identifier in &identifiers {
+        progress.set_message(identifier.clone());
+        match api::domain::papers::import(&db, &upstreams, None, identifier).await {
+            Ok(imported) if imported.created => created += 1,
+            Ok(_) => existing += 1,
+            Err(err) => {
+                failed += 1;
+                progress.suspend(|| tracing::warn!(%identifier, error = %err, "import failed"));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    tracing::info!(created, existing, failed, "import finished");
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} identifiers failed",
+        identifiers.len()
+    );
     Ok(())
 }
 

@@ -774,7 +774,7 @@ mod tests {
             scopes,
             expires_at: None,
         };
-        let now = Utc::now();
+        let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
         assert!(request(vec![TokenScope::Read]).validate(now).is_ok());
         assert_eq!(
             request(vec![TokenScope::Write, TokenScope::Read])

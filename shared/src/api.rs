@@ -143,6 +143,41 @@ pub struct ImportRequest {
     pub identifier: String,
 }
 
+/// A year given as a JSON number: JSON Schema's `integer` includes `2017.0`, so an integral
+/// float is accepted as that integer; fractions and out-of-range values are refused.
+fn integral_year<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i32>, D::Error> {
+    let Some(number) = Option::<f64>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if number.fract() != 0.0 || number < f64::from(i32::MIN) || number > f64::from(i32::MAX) {
+        return Err(serde::de::Error::custom(format!("{number} is not a whole year")));
+    }
+    Ok(Some(number as i32))
+}
+
+/// An author's name as entered by hand: 1 to 200 characters, not only spaces, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AuthorName(pub String);
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AuthorName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(200))
+            .pattern(Some(
+                r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AuthorName {}
+
 /// `POST /papers`: a paper entered by hand, for work no metadata service knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -152,14 +187,14 @@ pub struct NewPaperRequest {
     pub title: String,
     /// In order; 1 to 200 names of at most 200 characters.
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
-    pub authors: Vec<String>,
+    pub authors: Vec<AuthorName>,
     #[serde(rename = "abstract", default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub abstract_text: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub venue: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integral_year")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 2100))]
     pub year: Option<i32>,
     #[serde(default)]
@@ -175,6 +210,35 @@ pub struct NewPaperRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub urls: Vec<String>,
+}
+
+/// `PATCH /papers/{id}`: fixes to a paper's metadata; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaperChange {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"\S"))]
+    pub title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
+    pub authors: Option<Vec<AuthorName>>,
+    #[serde(rename = "abstract")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    pub abstract_text: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub venue: Option<String>,
+    #[serde(default, deserialize_with = "integral_year")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 2100))]
+    pub year: Option<i32>,
+    pub category: Option<Category>,
+}
+
+/// `POST /papers/{id}/merge`: the paper that survives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The id of the paper this one is merged into.
+    pub into: String,
 }
 
 /// A year of a venue.
@@ -397,4 +461,20 @@ pub struct PaperListQuery {
 pub struct Health {
     /// `ok` when healthy.
     pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_may_be_integral_floats_but_not_fractions() {
+        let change = |json: &str| serde_json::from_str::<PaperChange>(json);
+        assert_eq!(change(r#"{"year": 2017}"#).unwrap().year, Some(2017));
+        assert_eq!(change(r#"{"year": 2017.0}"#).unwrap().year, Some(2017));
+        assert_eq!(change(r#"{"year": null}"#).unwrap().year, None);
+        assert_eq!(change("{}").unwrap().year, None);
+        assert!(change(r#"{"year": 2017.5}"#).is_err());
+        assert!(change(r#"{"year": 1e12}"#).is_err());
+    }
 }

@@ -15,7 +15,66 @@ on_both_backends!(with_demo =>
     the_bibtex_entry_parses_in_a_real_bibtex_parser,
     the_original_sites_urls_redirect,
     papers_by_hand_follows_and_venues,
+    every_paper_write_needs_a_writer,
 );
+
+/// Anonymous callers get 401; banned users and read-only API tokens 403, on every paper write,
+/// before anything is looked up or fetched.
+async fn every_paper_write_needs_a_writer(app: TestApp) {
+    let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let id = &paper.id;
+    let banned = app.register("banned").await;
+    api::db::accounts::set_banned(&app.db, "banned", true)
+        .await
+        .unwrap();
+    let reader = app.register("reader").await;
+    let read_only: shared::accounts::CreatedToken = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&reader.access_token),
+            Some(json!({"name": "read", "scopes": ["read"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let writes = [
+        (
+            Method::POST,
+            "/api/v1/papers".to_owned(),
+            Some(json!({"title": "T", "authors": ["A"]})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/papers/import".to_owned(),
+            Some(json!({"identifier": "1703.06870"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/papers/{id}"),
+            Some(json!({"year": 2017})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/papers/{id}/merge"),
+            Some(json!({"into": "1"})),
+        ),
+        (Method::POST, format!("/api/v1/papers/{id}/refresh"), None),
+        (Method::PUT, format!("/api/v1/papers/{id}/follow"), None),
+        (Method::DELETE, format!("/api/v1/papers/{id}/follow"), None),
+    ];
+    for (method, path, body) in writes {
+        for (who, token, want) in [
+            ("anonymous", None, 401),
+            ("banned", Some(banned.access_token.as_str()), 403),
+            ("read-only token", Some(read_only.secret.as_str()), 403),
+        ] {
+            let response = app.send(method.clone(), &path, token, body.clone()).await;
+            assert_eq!(response.status().as_u16(), want, "{who}: {method} {path}");
+        }
+    }
+}
 
 fn encode(text: &str) -> String {
     text.bytes()
@@ -133,6 +192,11 @@ mod sqlite_upstream {
     async fn upstream_failures_leave_nothing_behind() {
         super::upstream_failures_leave_nothing_behind(Backend::Sqlite).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn papers_are_fixed_merged_and_refreshed() {
+        super::papers_are_fixed_merged_and_refreshed(Backend::Sqlite).await;
+    }
 }
 
 mod postgres_upstream {
@@ -146,6 +210,11 @@ mod postgres_upstream {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn upstream_failures_leave_nothing_behind() {
         super::upstream_failures_leave_nothing_behind(Backend::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn papers_are_fixed_merged_and_refreshed() {
+        super::papers_are_fixed_merged_and_refreshed(Backend::Postgres).await;
     }
 }
 
@@ -468,4 +537,172 @@ async fn the_original_sites_urls_redirect(app: TestApp) {
         (venue.status().as_u16(), location(&venue)),
         (301, "/venue/conf%2Ficml?year=2017".to_owned())
     );
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    user: &TestUser,
+    body: Option<Value>,
+) -> reqwest::Response {
+    app.send(method, path, Some(&user.access_token), body).await
+}
+
+/// A summary written straight into the database (writing summaries arrives with its own issue).
+async fn summary_by(app: &TestApp, username: &str, paper_id: &str) -> i64 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let author = api::db::accounts::find_by_username(&app.db, username)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = api::db::now();
+    api::db::entity::summaries::ActiveModel {
+        paper_id: Set(paper_id.parse().unwrap()),
+        author_id: Set(author.id),
+        visibility: Set(shared::api::Visibility::Public),
+        body_markdown: Set("A summary.".to_owned()),
+        body_html: Set("<p>A summary.</p>".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
+    use sea_orm::EntityTrait;
+    let upstream = Upstream::start().await;
+    upstream.on(
+        MASK_RCNN,
+        Reply::ok(fixture("arxiv-query-id_list-1703.06870.atom.xml")),
+    );
+    let (app, importer) = app_with(&upstream, backend).await;
+    let other = app.register("bystander").await;
+    let moderator = app.register("keeper").await;
+    api::db::accounts::set_role(&app.db, "keeper", shared::accounts::Role::Moderator)
+        .await
+        .unwrap();
+    let (_, arxiv) = import(&app, &importer, "1703.06870").await;
+    let a = arxiv["id"].as_str().unwrap().to_owned();
+    let paper_path = format!("/api/v1/papers/{a}");
+    let typo = json!({"title": "Mask R-CNN (typo fixed)"});
+    let fixed = call(&app, Method::PATCH, &paper_path, &importer, Some(typo)).await;
+    assert_eq!(
+        fixed.status(),
+        200,
+        "the creator may fix a paper without summaries"
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::PATCH,
+            &paper_path,
+            &other,
+            Some(json!({"year": 2018}))
+        )
+        .await
+        .status(),
+        403,
+        "others may not"
+    );
+
+    // The same work entered again by hand under its DOI, with a summary on each.
+    let entry = json!({"title": "Mask R-CNN", "authors": ["Kaiming He"], "doi": "10.1109/iccv.2017.322"});
+    let b: Paper = app
+        .send(
+            Method::POST,
+            "/api/v1/papers",
+            Some(&other.access_token),
+            Some(entry),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    summary_by(&app, "bystander", &a).await;
+    let twice = summary_by(&app, "bystander", &b.id).await;
+    summary_by(&app, "importer", &b.id).await;
+    assert_eq!(
+        call(
+            &app,
+            Method::PATCH,
+            &paper_path,
+            &importer,
+            Some(json!({"year": 2017}))
+        )
+        .await
+        .status(),
+        403,
+        "not once summarised"
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::PATCH,
+            &paper_path,
+            &moderator,
+            Some(json!({"year": 2017}))
+        )
+        .await
+        .status(),
+        200,
+        "moderators may"
+    );
+
+    let merge_path = format!("/api/v1/papers/{}/merge", b.id);
+    let into = json!({"into": a});
+    assert_eq!(
+        call(&app, Method::POST, &merge_path, &other, Some(into.clone()))
+            .await
+            .status(),
+        403
+    );
+    let refused = call(&app, Method::POST, &merge_path, &moderator, Some(into.clone())).await;
+    assert_eq!(refused.status(), 409);
+    let problem: Value = refused.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("bystander"),
+        "{problem}"
+    );
+    api::db::entity::summaries::Entity::delete_by_id(twice)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let merged = call(&app, Method::POST, &merge_path, &moderator, Some(into.clone())).await;
+    assert_eq!(merged.status(), 200);
+    let survivor: Paper = merged.json().await.unwrap();
+    assert_eq!(survivor.id, a);
+    assert!(
+        survivor.keys.contains(&"doi:10.1109/iccv.2017.322".to_owned()),
+        "{:?}",
+        survivor.keys
+    );
+    let moved = app.get(&format!("/api/v1/papers/{}", b.id)).await;
+    assert_eq!(moved.status(), 301);
+    assert_eq!(
+        moved.headers()["location"],
+        format!("/api/v1/papers/{a}").as_str()
+    );
+    let resolved: Paper = app
+        .get_json("/api/v1/papers/resolve?key=10.1109/iccv.2017.322")
+        .await;
+    assert_eq!(resolved.id, a, "the merged paper's keys resolve to the survivor");
+    let listed: Page<shared::api::Summary> = app.get_json(&format!("/api/v1/papers/{a}/summaries")).await;
+    assert_eq!(listed.items.len(), 2, "both summaries are on the survivor");
+
+    let refresh_path = format!("/api/v1/papers/{a}/refresh");
+    assert_eq!(
+        call(&app, Method::POST, &refresh_path, &importer, None)
+            .await
+            .status(),
+        403
+    );
+    let refreshed = call(&app, Method::POST, &refresh_path, &moderator, None).await;
+    assert_eq!(refreshed.status(), 200);
+    let refreshed: Paper = refreshed.json().await.unwrap();
+    assert_eq!(refreshed.title, "Mask R-CNN", "the source's metadata is back");
 }

@@ -162,7 +162,7 @@ async fn undeclared_methods_get_405_with_allow() {
         (reqwest::Method::DELETE, "/api/v1/summaries", "GET, HEAD"),
         (reqwest::Method::PUT, "/api/v1/me", "GET, HEAD, PATCH"),
         (reqwest::Method::GET, "/api/v1/auth/login", "POST"),
-        (reqwest::Method::POST, "/api/v1/papers/7", "GET, HEAD"),
+        (reqwest::Method::POST, "/api/v1/papers/7", "GET, HEAD, PATCH"),
         (reqwest::Method::POST, "/openapi.json", "GET, HEAD"),
         (reqwest::Method::POST, "/paper/7", "GET, HEAD"),
     ] {

@@ -260,3 +260,94 @@ pub async fn unfollow(db: &impl ConnectionTrait, user_id: i64, paper_id: i64) ->
         .await?;
     Ok(())
 }
+
+/// Summaries of a paper that are not deleted, whatever their visibility.
+pub async fn live_summary_count(db: &impl ConnectionTrait, paper_id: i64) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    super::entity::summaries::Entity::find()
+        .filter(super::entity::summaries::Column::PaperId.eq(paper_id))
+        .filter(super::entity::summaries::Column::DeletedAt.is_null())
+        .count(db)
+        .await
+}
+
+/// Authors with a summary (deleted or not: one row per author and paper) on both papers.
+pub async fn authors_on_both(db: &impl ConnectionTrait, a: i64, b: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    use super::entity::summaries;
+    use sea_orm::sea_query::Query;
+    let on_b = Query::select()
+        .column(summaries::Column::AuthorId)
+        .from(summaries::Entity)
+        .and_where(Expr::col(summaries::Column::PaperId).eq(b))
+        .to_owned();
+    Ok(summaries::Entity::find()
+        .filter(summaries::Column::PaperId.eq(a))
+        .filter(summaries::Column::AuthorId.in_subquery(on_b))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.author_id)
+        .collect())
+}
+
+/// Moves a paper's summaries, keys and followers to another paper, adds its summary count
+/// there, and marks it merged.
+pub async fn move_into(
+    db: &impl ConnectionTrait,
+    from: &papers::Model,
+    into: &papers::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use super::entity::summaries;
+    use sea_orm::sea_query::Query;
+    summaries::Entity::update_many()
+        .col_expr(summaries::Column::PaperId, Expr::value(into.id))
+        .filter(summaries::Column::PaperId.eq(from.id))
+        .exec(db)
+        .await?;
+    paper_keys::Entity::update_many()
+        .col_expr(paper_keys::Column::PaperId, Expr::value(into.id))
+        .filter(paper_keys::Column::PaperId.eq(from.id))
+        .exec(db)
+        .await?;
+    let already = Query::select()
+        .column(paper_follows::Column::UserId)
+        .from(paper_follows::Entity)
+        .and_where(Expr::col(paper_follows::Column::PaperId).eq(into.id))
+        .to_owned();
+    paper_follows::Entity::update_many()
+        .col_expr(paper_follows::Column::PaperId, Expr::value(into.id))
+        .filter(paper_follows::Column::PaperId.eq(from.id))
+        .filter(paper_follows::Column::UserId.not_in_subquery(already))
+        .exec(db)
+        .await?;
+    paper_follows::Entity::delete_many()
+        .filter(paper_follows::Column::PaperId.eq(from.id))
+        .exec(db)
+        .await?;
+    papers::Entity::update_many()
+        .col_expr(
+            papers::Column::SummaryCount,
+            Expr::col(papers::Column::SummaryCount).add(from.summary_count),
+        )
+        .col_expr(papers::Column::UpdatedAt, Expr::value(now))
+        .filter(papers::Column::Id.eq(into.id))
+        .exec(db)
+        .await?;
+    papers::Entity::update_many()
+        .col_expr(papers::Column::SummaryCount, Expr::value(0))
+        .col_expr(papers::Column::MergedInto, Expr::value(into.id))
+        .col_expr(papers::Column::UpdatedAt, Expr::value(now))
+        .filter(papers::Column::Id.eq(from.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes changed columns of a paper.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    paper: papers::ActiveModel,
+) -> Result<papers::Model, sea_orm::DbErr> {
+    paper.update(db).await
+}

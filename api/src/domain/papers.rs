@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use shared::api::{
-    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperListQuery, PaperRef, PaperSort, ResolveResponse,
-    ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
+    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef, PaperSort,
+    ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
 };
 use shared::ids::{ArxivId, PaperKey};
 
 use super::scope::{Listing, Scope};
 use super::summaries::{self, Filter};
+use crate::auth::AuthUser;
 use crate::db::entity::papers;
 use crate::db::pagination::{Cursor, PageRequest, finish_page};
 use crate::db::{self, papers::json_list, papers::to_json_list};
@@ -38,9 +39,13 @@ pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<P
     })
 }
 
-/// One paper, or 404.
+/// One paper, or 404; a merged paper answers 301 with the paper it was merged into.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Paper, ApiError> {
-    one(db, find(db, id).await?).await
+    let paper = find(db, id).await?;
+    if let Some(into) = paper.merged_into {
+        return Err(ApiError::Moved(format!("/api/v1/papers/{into}")));
+    }
+    one(db, paper).await
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<papers::Model, ApiError> {
@@ -71,6 +76,9 @@ pub async fn summaries(
     query: &SummaryListQuery,
 ) -> Result<Page<Summary>, ApiError> {
     let paper = find(db, paper_id).await?;
+    if let Some(into) = paper.merged_into {
+        return Err(ApiError::Moved(format!("/api/v1/papers/{into}/summaries")));
+    }
     let filter = Filter {
         listing: Listing::Site,
         paper_id: Some(paper.id),
@@ -172,15 +180,12 @@ fn validate_new_paper(request: &NewPaperRequest) -> Result<ValidPaper, ApiError>
             .or_default()
             .push(message.to_owned())
     };
-    let text_ok = |text: &str, max: usize| {
-        !text.trim().is_empty() && text.chars().count() <= max && !text.chars().any(char::is_control)
-    };
     if !text_ok(&request.title, 500) {
         add("title", "must be 1 to 500 characters, without control characters");
     }
     if request.authors.is_empty()
         || request.authors.len() > 200
-        || !request.authors.iter().all(|a| text_ok(a, 200))
+        || !request.authors.iter().all(|a| text_ok(&a.0, 200))
     {
         add("authors", "must be 1 to 200 names of 1 to 200 characters each");
     }
@@ -233,7 +238,7 @@ fn validate_new_paper(request: &NewPaperRequest) -> Result<ValidPaper, ApiError>
     }
     Ok(ValidPaper {
         title: request.title.trim().to_owned(),
-        authors: request.authors.iter().map(|a| a.trim().to_owned()).collect(),
+        authors: request.authors.iter().map(|a| a.0.trim().to_owned()).collect(),
         abstract_text: request
             .abstract_text
             .as_deref()
@@ -248,6 +253,214 @@ fn validate_new_paper(request: &NewPaperRequest) -> Result<ValidPaper, ApiError>
         dblp_key: dblp_key.ok().flatten().map(|k| k.as_str().to_owned()),
         urls: request.urls.clone(),
     })
+}
+
+/// Fixes a paper's metadata: moderators may always, its creator while it has no summary.
+pub async fn update(
+    db: &DatabaseConnection,
+    editor: &AuthUser,
+    id: i64,
+    change: &PaperChange,
+) -> Result<Paper, ApiError> {
+    let mut errors = shared::problem::FieldErrors::new();
+    let mut add = |field: &str, message: &str| {
+        errors
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.to_owned())
+    };
+    if change.title.as_deref().is_some_and(|t| !text_ok(t, 500)) {
+        add("title", "must be 1 to 500 characters, without control characters");
+    }
+    if change
+        .authors
+        .as_ref()
+        .is_some_and(|a| a.is_empty() || a.len() > 200 || !a.iter().all(|n| text_ok(&n.0, 200)))
+    {
+        add("authors", "must be 1 to 200 names of 1 to 200 characters each");
+    }
+    if change
+        .abstract_text
+        .as_deref()
+        .is_some_and(|a| a.chars().count() > 20_000 || a.contains('\0'))
+    {
+        add("abstract", "must be at most 20000 characters");
+    }
+    if change
+        .venue
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && !text_ok(v, 300))
+    {
+        add(
+            "venue",
+            "must be at most 300 characters, without control characters",
+        );
+    }
+    if change.year.is_some_and(|y| !(1000..=2100).contains(&y)) {
+        add("year", "must be between 1000 and 2100");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let txn = db::begin_write(db).await?;
+    let paper = find(&txn, id).await?;
+    let is_creator = paper.created_by == Some(editor.id);
+    let may_edit =
+        editor.is_moderator() || (is_creator && db::papers::live_summary_count(&txn, id).await? == 0);
+    if !may_edit {
+        return Err(ApiError::Forbidden(
+            "Only moderators may change a paper, or its creator while it has no summaries.".to_owned(),
+        ));
+    }
+    let mut active: papers::ActiveModel = paper.into();
+    if let Some(title) = &change.title {
+        active.title = Set(title.trim().to_owned());
+    }
+    if let Some(authors) = &change.authors {
+        active.authors = Set(to_json_list(
+            &authors.iter().map(|a| a.0.trim().to_owned()).collect::<Vec<_>>(),
+        ));
+    }
+    if let Some(text) = &change.abstract_text {
+        active.r#abstract = Set(Some(text.trim().to_owned()).filter(|t| !t.is_empty()));
+    }
+    if let Some(venue) = &change.venue {
+        let venue = Some(venue.trim().to_owned()).filter(|v| !v.is_empty());
+        active.venue_key = Set(venue.as_deref().map(venue_key));
+        active.venue = Set(venue);
+    }
+    if let Some(year) = change.year {
+        active.year = Set(Some(year));
+    }
+    if let Some(category) = change.category {
+        active.category = Set(category);
+    }
+    active.updated_at = Set(db::now());
+    let updated = db::papers::update(&txn, active).await?;
+    txn.commit().await?;
+    one(db, updated).await
+}
+
+/// Merges a paper into another (moderators): its summaries, keys and followers move there, and
+/// its URLs redirect. Refused (409, naming them) when someone has a summary on both.
+pub async fn merge(
+    db: &DatabaseConnection,
+    moderator: &AuthUser,
+    from: i64,
+    into: &str,
+) -> Result<Paper, ApiError> {
+    require_moderator(moderator)?;
+    let into: i64 = into
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid("into", "must be a paper id"))?;
+    if into == from {
+        return Err(ApiError::invalid("into", "must be another paper"));
+    }
+    let txn = db::begin_write(db).await?;
+    let source = find(&txn, from).await?;
+    let target = db::papers::find(&txn, into)
+        .await?
+        .ok_or_else(|| ApiError::invalid("into", "no such paper"))?;
+    if source.merged_into.is_some() || target.merged_into.is_some() {
+        return Err(ApiError::Conflict {
+            detail: "One of the papers has been merged already.".to_owned(),
+            errors: None,
+            location: None,
+        });
+    }
+    let both = db::papers::authors_on_both(&txn, source.id, target.id).await?;
+    if !both.is_empty() {
+        let mut names: Vec<String> = db::accounts::by_ids(&txn, both)
+            .await?
+            .into_values()
+            .map(|u| u.username)
+            .collect();
+        names.sort();
+        return Err(ApiError::Conflict {
+            detail: format!(
+                "These users have a summary of both papers; one of each pair must go first: {}.",
+                names.join(", ")
+            ),
+            errors: Some(shared::problem::FieldErrors::from([("into".to_owned(), names)])),
+            location: None,
+        });
+    }
+    db::papers::move_into(&txn, &source, &target, db::now()).await?;
+    txn.commit().await?;
+    tracing::info!(
+        from = source.id,
+        into = target.id,
+        moderator = moderator.id,
+        "papers merged"
+    );
+    get(db, target.id).await
+}
+
+/// Fetches a paper's metadata again from its source (moderators).
+pub async fn refresh(
+    db: &DatabaseConnection,
+    upstreams: &Upstreams,
+    moderator: &AuthUser,
+    id: i64,
+) -> Result<Paper, ApiError> {
+    require_moderator(moderator)?;
+    let paper = find(db, id).await?;
+    let source = paper
+        .arxiv_id
+        .as_deref()
+        .and_then(|id| ArxivId::parse(id).ok().map(PaperKey::from))
+        .or_else(|| {
+            paper
+                .doi
+                .as_deref()
+                .and_then(|d| shared::ids::Doi::parse(d).ok().map(PaperKey::Doi))
+        })
+        .or_else(|| {
+            paper
+                .dblp_key
+                .as_deref()
+                .and_then(|k| shared::ids::DblpKey::parse(k).ok().map(PaperKey::Dblp))
+        })
+        .ok_or_else(|| ApiError::Conflict {
+            detail: "This paper was entered by hand: no service has its metadata.".to_owned(),
+            errors: None,
+            location: None,
+        })?;
+    let metadata = upstreams.fetch(&source).await?;
+    let keys = keys_of_metadata(&metadata);
+    let txn = db::begin_write(db).await?;
+    let mut active: papers::ActiveModel = find(&txn, id).await?.into();
+    active.title = Set(metadata.title);
+    active.authors = Set(to_json_list(&metadata.authors));
+    active.r#abstract = Set(metadata.abstract_text);
+    active.venue_key = Set(metadata.venue.as_deref().map(venue_key));
+    active.venue = Set(metadata.venue);
+    active.year = Set(metadata.year);
+    active.published_at = Set(metadata.published_at);
+    active.category = Set(metadata.category);
+    active.arxiv_version = Set(metadata.arxiv_version);
+    active.arxiv_primary_category = Set(metadata.arxiv_primary_category);
+    active.urls = Set(to_json_list(&metadata.urls));
+    active.pdf_url = Set(metadata.pdf_url);
+    active.updated_at = Set(db::now());
+    let updated = db::papers::update(&txn, active).await?;
+    // Keys another paper holds stay with it; merging the two is a moderator's call.
+    db::papers::add_keys(&txn, id, &keys).await?;
+    txn.commit().await?;
+    one(db, updated).await
+}
+
+fn require_moderator(user: &AuthUser) -> Result<(), ApiError> {
+    if user.is_moderator() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("Only moderators may do this.".to_owned()))
+    }
+}
+
+fn text_ok(text: &str, max: usize) -> bool {
+    !text.trim().is_empty() && text.chars().count() <= max && !text.chars().any(char::is_control)
 }
 
 /// Follows a paper (to hear of its new summaries); 404 for an unknown one.
@@ -325,7 +538,7 @@ pub struct Imported {
 pub async fn import(
     db: &DatabaseConnection,
     upstreams: &Upstreams,
-    creator: i64,
+    creator: Option<i64>,
     identifier: &str,
 ) -> Result<Imported, ApiError> {
     let key = PaperKey::identify(identifier).map_err(|e| ApiError::invalid("identifier", e.to_string()))?;
@@ -376,7 +589,7 @@ pub async fn import(
             pdf_url: Set(metadata.pdf_url),
             summary_count: Set(0),
             view_count: Set(0),
-            created_by: Set(Some(creator)),
+            created_by: Set(creator),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

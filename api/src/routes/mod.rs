@@ -85,7 +85,8 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         PayloadTooLarge,
         UnsupportedMediaType,
         BadGateway,
-        GatewayTimeout
+        GatewayTimeout,
+        MovedPermanently
     )),
     tags(
         (name = "auth", description = "Signing up, in and out; sessions and mailed links"),
@@ -267,6 +268,15 @@ pub struct PayloadTooLarge(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct UnsupportedMediaType(pub Problem);
+
+/// Merged into another paper: `Location` names it.
+#[derive(ToResponse)]
+#[response(
+    description = "Moved permanently",
+    content_type = "application/problem+json",
+    headers(("Location" = String, description = "Where it lives now"))
+)]
+pub struct MovedPermanently(pub Problem);
 
 /// A metadata service (arXiv, Crossref, DBLP) could not be reached or answered something
 /// unreadable; `detail` names it.

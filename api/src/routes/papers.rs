@@ -1,9 +1,9 @@
 //! `/api/v1/papers`: browsing papers and their summaries.
 
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
-    ImportRequest, NewPaperRequest, Page, Paper, PaperListQuery, ResolveQuery, ResolveRequest,
-    ResolveResponse, Summary, SummaryListQuery,
+    ImportRequest, MergeRequest, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, ResolveQuery,
+    ResolveRequest, ResolveResponse, Summary, SummaryListQuery,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -23,7 +23,91 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_paper_bibtex)
         .service(list_paper_summaries)
         .service(follow_paper)
-        .service(unfollow_paper);
+        .service(unfollow_paper)
+        .service(update_paper)
+        .service(merge_paper)
+        .service(refresh_paper);
+}
+
+/// Fix a paper's metadata: moderators, or its creator while it has no summary.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "update_paper",
+    params(("id" = String, Path, description = "Paper id")),
+    request_body = PaperChange,
+    responses(
+        (status = 200, description = "The paper", body = Paper),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/papers/{id}")]
+async fn update_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+    body: web::Json<PaperChange>,
+) -> Result<web::Json<Paper>, ApiError> {
+    Ok(web::Json(
+        papers::update(&state.db, &user, id.into_inner(), &body).await?,
+    ))
+}
+
+/// Merge a paper into another (moderators): its summaries, keys and followers move there and its
+/// URLs redirect. 409 naming the users who have a summary of both.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "merge_paper",
+    params(("id" = String, Path, description = "The paper that goes")),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, description = "The paper that stays", body = Paper),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+        (status = 409, response = super::Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/papers/{id}/merge")]
+async fn merge_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+    body: web::Json<MergeRequest>,
+) -> Result<web::Json<Paper>, ApiError> {
+    Ok(web::Json(
+        papers::merge(&state.db, &user, id.into_inner(), &body.into).await?,
+    ))
+}
+
+/// Fetch a paper's metadata again from its source (moderators).
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "refresh_paper",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 200, description = "The paper, refreshed", body = Paper),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+        (status = 409, response = super::Conflict),
+        (status = 502, response = super::BadGateway),
+        (status = 504, response = super::GatewayTimeout),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/papers/{id}/refresh")]
+async fn refresh_paper(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+) -> Result<web::Json<Paper>, ApiError> {
+    Ok(web::Json(
+        papers::refresh(&state.db, &state.upstreams, &user, id.into_inner()).await?,
+    ))
 }
 
 /// Enter a paper by hand, for work no metadata service knows. Papers with an arXiv id, DOI or
@@ -125,7 +209,7 @@ async fn import_paper(
     Writer(user): Writer,
     body: web::Json<ImportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let imported = papers::import(&state.db, &state.upstreams, user.id, &body.identifier).await?;
+    let imported = papers::import(&state.db, &state.upstreams, Some(user.id), &body.identifier).await?;
     Ok(if imported.created {
         HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/papers/{}", imported.paper.id)))
@@ -215,6 +299,7 @@ async fn list_papers(
     params(("id" = String, Path, description = "Paper id")),
     responses(
         (status = 200, description = "The paper", body = Paper),
+        (status = 301, response = super::MovedPermanently),
         (status = 404, response = super::NotFound),
     )
 )]
@@ -230,6 +315,7 @@ async fn get_paper(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web
     params(("id" = String, Path, description = "Paper id"), SummaryListQuery),
     responses(
         (status = 200, description = "A page of summaries", body = Page<Summary>),
+        (status = 301, response = super::MovedPermanently),
         (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),

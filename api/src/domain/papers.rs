@@ -174,12 +174,7 @@ struct ValidPaper {
 
 fn validate_new_paper(request: &NewPaperRequest) -> Result<ValidPaper, ApiError> {
     let mut errors = shared::problem::FieldErrors::new();
-    let mut add = |field: &str, message: &str| {
-        errors
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.to_owned())
-    };
+    let mut add = |field: &str, message: &str| add_error(&mut errors, field, message);
     if !text_ok(&request.title, 500) {
         add("title", "must be 1 to 500 characters, without control characters");
     }
@@ -263,12 +258,7 @@ pub async fn update(
     change: &PaperChange,
 ) -> Result<Paper, ApiError> {
     let mut errors = shared::problem::FieldErrors::new();
-    let mut add = |field: &str, message: &str| {
-        errors
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.to_owned())
-    };
+    let mut add = |field: &str, message: &str| add_error(&mut errors, field, message);
     if change.title.as_deref().is_some_and(|t| !text_ok(t, 500)) {
         add("title", "must be 1 to 500 characters, without control characters");
     }
@@ -457,6 +447,10 @@ fn require_moderator(user: &AuthUser) -> Result<(), ApiError> {
     } else {
         Err(ApiError::Forbidden("Only moderators may do this.".to_owned()))
     }
+}
+
+fn add_error(errors: &mut shared::problem::FieldErrors, field: &str, message: &str) {
+    errors.entry(field.to_owned()).or_default().push(message.to_owned());
 }
 
 fn text_ok(text: &str, max: usize) -> bool {

@@ -450,7 +450,10 @@ fn require_moderator(user: &AuthUser) -> Result<(), ApiError> {
 }
 
 fn add_error(errors: &mut shared::problem::FieldErrors, field: &str, message: &str) {
-    errors.entry(field.to_owned()).or_default().push(message.to_owned());
+    errors
+        .entry(field.to_owned())
+        .or_default()
+        .push(message.to_owned());
 }
 
 fn text_ok(text: &str, max: usize) -> bool {

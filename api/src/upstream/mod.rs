@@ -184,8 +184,7 @@ impl Upstreams {
             if status.is_server_error() {
                 return Err(failed(format!("answered {status}")));
             }
-            let body = response.text().await.map_err(|err| classify(service, &err))?;
-            return Ok((status, body));
+            return Ok((status, read_body(service, response).await?));
         }
     }
 
@@ -201,6 +200,27 @@ impl Upstreams {
         }
         *last = Some(Instant::now());
     }
+}
+
+/// Metadata answers are kilobytes; anything past this is not one.
+const MAX_BODY: usize = 4 << 20;
+
+/// The body as text, refused beyond [`MAX_BODY`] so a broken or hostile service cannot fill memory.
+async fn read_body(service: Service, mut response: reqwest::Response) -> Result<String, UpstreamError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|err| classify(service, &err))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(UpstreamError::Failed {
+                service,
+                detail: format!("answer larger than {MAX_BODY} bytes"),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| UpstreamError::Failed {
+        service,
+        detail: "answer is not UTF-8".to_owned(),
+    })
 }
 
 fn classify(service: Service, err: &reqwest::Error) -> UpstreamError {

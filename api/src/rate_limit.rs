@@ -46,6 +46,9 @@ impl Policy {
     /// Wrong current passwords when changing the password, per account: a stolen session must
     /// not become a password oracle.
     pub const PASSWORD_CHANGE_ACCOUNT: Policy = Policy::new("password-change-account", 10, 15 * 60);
+    /// Paper imports and refreshes per user: each may cost a request to a metadata service, and
+    /// arXiv allows one every three seconds for the whole site.
+    pub const IMPORT_USER: Policy = Policy::new("import-user", 60, 60 * 60);
 
     const fn new(name: &'static str, quota: u32, window_secs: u64) -> Policy {
         Policy {
@@ -378,6 +381,8 @@ pub struct RateLimits {
     pub confirmation_mail_account: Limiter,
     /// Wrong current passwords in password changes, per account.
     pub password_change_account: Limiter,
+    /// Imports and refreshes, per user.
+    pub import_user: Limiter,
 }
 
 impl RateLimits {
@@ -404,6 +409,7 @@ impl RateLimits {
             password_reset_email: limiter(Policy::PASSWORD_RESET_EMAIL),
             confirmation_mail_account: limiter(Policy::CONFIRMATION_MAIL_ACCOUNT),
             password_change_account: limiter(Policy::PASSWORD_CHANGE_ACCOUNT),
+            import_user: limiter(Policy::IMPORT_USER),
         }
     }
 }

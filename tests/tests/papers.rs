@@ -574,7 +574,7 @@ async fn summary_by(app: &TestApp, username: &str, paper_id: &str) -> i64 {
 }
 
 async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
-    use sea_orm::EntityTrait;
+    use sea_orm::{EntityTrait, QueryFilter};
     let upstream = Upstream::start().await;
     upstream.on(
         MASK_RCNN,
@@ -589,25 +589,50 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
     let (_, arxiv) = import(&app, &importer, "1703.06870").await;
     let a = arxiv["id"].as_str().unwrap().to_owned();
     let paper_path = format!("/api/v1/papers/{a}");
+    // A paper with a source is fixed by moderators (or refreshed), not by whoever imported it.
     let typo = json!({"title": "Mask R-CNN (typo fixed)"});
-    let fixed = call(&app, Method::PATCH, &paper_path, &importer, Some(typo)).await;
+    let by_importer = call(&app, Method::PATCH, &paper_path, &importer, Some(typo.clone())).await;
     assert_eq!(
-        fixed.status(),
-        200,
-        "the creator may fix a paper without summaries"
+        by_importer.status(),
+        403,
+        "the importer may not rewrite a sourced paper"
     );
-    assert_eq!(
-        call(
-            &app,
-            Method::PATCH,
-            &paper_path,
-            &other,
-            Some(json!({"year": 2018}))
+    let fixed = call(&app, Method::PATCH, &paper_path, &moderator, Some(typo)).await;
+    assert_eq!(fixed.status(), 200, "moderators may");
+    // A hand-entered paper without identifiers: its creator may fix it until it is summarised.
+    let note: Paper = app
+        .send(
+            Method::POST,
+            "/api/v1/papers",
+            Some(&other.access_token),
+            Some(json!({"title": "Lecture notes", "authors": ["A. Teacher"]})),
         )
         .await
-        .status(),
+        .json()
+        .await
+        .unwrap();
+    let note_path = format!("/api/v1/papers/{}", note.id);
+    let year = || Some(json!({"year": 2018}));
+    assert_eq!(
+        call(&app, Method::PATCH, &note_path, &other, year())
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        call(&app, Method::PATCH, &note_path, &importer, year())
+            .await
+            .status(),
         403,
         "others may not"
+    );
+    summary_by(&app, "importer", &note.id).await;
+    assert_eq!(
+        call(&app, Method::PATCH, &note_path, &other, year())
+            .await
+            .status(),
+        403,
+        "not once summarised"
     );
 
     // The same work entered again by hand under its DOI, with a summary on each.
@@ -626,33 +651,6 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
     summary_by(&app, "bystander", &a).await;
     let twice = summary_by(&app, "bystander", &b.id).await;
     summary_by(&app, "importer", &b.id).await;
-    assert_eq!(
-        call(
-            &app,
-            Method::PATCH,
-            &paper_path,
-            &importer,
-            Some(json!({"year": 2017}))
-        )
-        .await
-        .status(),
-        403,
-        "not once summarised"
-    );
-    assert_eq!(
-        call(
-            &app,
-            Method::PATCH,
-            &paper_path,
-            &moderator,
-            Some(json!({"year": 2017}))
-        )
-        .await
-        .status(),
-        200,
-        "moderators may"
-    );
-
     let merge_path = format!("/api/v1/papers/{}/merge", b.id);
     let into = json!({"into": a});
     assert_eq!(
@@ -668,7 +666,16 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
         problem["detail"].as_str().unwrap().contains("bystander"),
         "{problem}"
     );
-    api::db::entity::summaries::Entity::delete_by_id(twice)
+    // The author deletes one of the two (a soft delete): it no longer blocks the merge.
+    api::db::entity::summaries::Entity::update_many()
+        .col_expr(
+            api::db::entity::summaries::Column::DeletedAt,
+            sea_orm::sea_query::Expr::value(api::db::now()),
+        )
+        .filter(sea_orm::ColumnTrait::eq(
+            &api::db::entity::summaries::Column::Id,
+            twice,
+        ))
         .exec(&app.db)
         .await
         .unwrap();

@@ -10,14 +10,15 @@ use sea_orm::{
     TransactionOptions,
 };
 
-use super::entity::users;
+use super::entity::{papers, users};
 
 /// What a backend spells its own way.
 pub trait Dialect: Sync {
-    /// A statement that locks one user's row until the transaction ends, so that credential
-    /// changes of one account (a refresh and a password reset) happen one after the other.
-    /// `None` where every write transaction already holds the database's write lock.
-    fn lock_user(&self, user_id: i64) -> Option<SelectStatement>;
+    /// The query, made to lock the rows it reads until the transaction ends, so that changes of
+    /// one row (a refresh and a password reset of one account, two merges of one paper) happen
+    /// one after the other. `None` where every write transaction already holds the database's
+    /// write lock.
+    fn lock(&self, query: SelectStatement) -> Option<SelectStatement>;
 
     /// After rows were inserted with explicit ids: a statement that moves the id generator of
     /// `table` past the largest id. `None` where ids come from the rows themselves.
@@ -32,7 +33,7 @@ pub trait Dialect: Sync {
 struct Sqlite;
 
 impl Dialect for Sqlite {
-    fn lock_user(&self, _user_id: i64) -> Option<SelectStatement> {
+    fn lock(&self, _query: SelectStatement) -> Option<SelectStatement> {
         None
     }
 
@@ -50,15 +51,8 @@ impl Dialect for Sqlite {
 struct Postgres;
 
 impl Dialect for Postgres {
-    fn lock_user(&self, user_id: i64) -> Option<SelectStatement> {
-        Some(
-            users::Entity::find_by_id(user_id)
-                .select_only()
-                .column(users::Column::Id)
-                .into_query()
-                .lock(LockType::Update)
-                .to_owned(),
-        )
+    fn lock(&self, mut query: SelectStatement) -> Option<SelectStatement> {
+        Some(query.lock(LockType::Update).to_owned())
     }
 
     fn sync_id_sequence(&self, table: &'static str) -> Option<SelectStatement> {
@@ -98,9 +92,25 @@ pub fn of(db: &impl ConnectionTrait) -> &'static dyn Dialect {
     }
 }
 
-/// Locks a user's row for the rest of the transaction (see [`Dialect::lock_user`]).
+/// Locks a user's row for the rest of the transaction (see [`Dialect::lock`]).
 pub async fn lock_user(txn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
-    if let Some(statement) = of(txn).lock_user(user_id) {
+    let query = users::Entity::find_by_id(user_id)
+        .select_only()
+        .column(users::Column::Id)
+        .into_query();
+    if let Some(statement) = of(txn).lock(query) {
+        txn.query_one(&statement).await?;
+    }
+    Ok(())
+}
+
+/// Locks a paper's row for the rest of the transaction (see [`Dialect::lock`]).
+pub async fn lock_paper(txn: &impl ConnectionTrait, paper_id: i64) -> Result<(), sea_orm::DbErr> {
+    let query = papers::Entity::find_by_id(paper_id)
+        .select_only()
+        .column(papers::Column::Id)
+        .into_query();
+    if let Some(statement) = of(txn).lock(query) {
         txn.query_one(&statement).await?;
     }
     Ok(())

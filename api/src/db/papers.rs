@@ -113,7 +113,7 @@ pub fn to_json_list(items: &[String]) -> String {
     serde_json::Value::from(items.to_vec()).to_string()
 }
 
-/// The keys of each paper, canonical key first.
+/// The keys of each paper, alphabetically.
 pub async fn keys_of(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
@@ -149,6 +149,30 @@ pub async fn find_keys(
     Ok(found)
 }
 
+/// The paper holding an identifier in its own columns (rows from before the keys table, or a
+/// concurrent import), if any.
+pub async fn find_by_identifiers(
+    db: &impl ConnectionTrait,
+    arxiv_id: Option<&str>,
+    doi: Option<&str>,
+    dblp_key: Option<&str>,
+) -> Result<Option<papers::Model>, sea_orm::DbErr> {
+    let mut any = Condition::any();
+    if let Some(id) = arxiv_id {
+        any = any.add(papers::Column::ArxivId.eq(id));
+    }
+    if let Some(doi) = doi {
+        any = any.add(papers::Column::Doi.eq(doi));
+    }
+    if let Some(key) = dblp_key {
+        any = any.add(papers::Column::DblpKey.eq(key));
+    }
+    if any.is_empty() {
+        return Ok(None);
+    }
+    papers::Entity::find().filter(any).one(db).await
+}
+
 /// Inserts a paper.
 pub async fn insert(
     db: &impl ConnectionTrait,
@@ -171,11 +195,13 @@ pub async fn add_keys(
             Some(owner) if *owner == paper_id => {}
             Some(_) => taken.push(key.clone()),
             None => {
-                paper_keys::ActiveModel {
+                // A concurrent import may take the key between the read and here: it keeps it.
+                paper_keys::Entity::insert(paper_keys::ActiveModel {
                     key: Set(key.clone()),
                     paper_id: Set(paper_id),
-                }
-                .insert(db)
+                })
+                .on_conflict_do_nothing()
+                .exec(db)
                 .await?;
             }
         }
@@ -288,6 +314,28 @@ pub async fn authors_on_both(db: &impl ConnectionTrait, a: i64, b: i64) -> Resul
         .into_iter()
         .map(|s| s.author_id)
         .collect())
+}
+
+/// An author's summaries (deleted ones too) on the given papers.
+pub async fn summaries_of_author(
+    db: &impl ConnectionTrait,
+    papers: [i64; 2],
+    author_id: i64,
+) -> Result<Vec<super::entity::summaries::Model>, sea_orm::DbErr> {
+    use super::entity::summaries;
+    summaries::Entity::find()
+        .filter(summaries::Column::PaperId.is_in(papers))
+        .filter(summaries::Column::AuthorId.eq(author_id))
+        .all(db)
+        .await
+}
+
+/// Removes a (soft-deleted) summary for good, with what hangs on it.
+pub async fn purge_summary(db: &impl ConnectionTrait, id: i64) -> Result<(), sea_orm::DbErr> {
+    super::entity::summaries::Entity::delete_by_id(id)
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Moves a paper's summaries, keys and followers to another paper, adds its summary count

@@ -16,7 +16,7 @@ use super::summaries::{self, Filter};
 use crate::auth::AuthUser;
 use crate::db::entity::papers;
 use crate::db::pagination::{Cursor, PageRequest, finish_page};
-use crate::db::{self, papers::json_list, papers::to_json_list};
+use crate::db::{self, backend, papers::json_list, papers::to_json_list};
 use crate::error::ApiError;
 use crate::upstream::{Metadata, Upstreams};
 
@@ -41,11 +41,16 @@ pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<P
 
 /// One paper, or 404; a merged paper answers 301 with the paper it was merged into.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Paper, ApiError> {
+    one(db, live(db, id, "").await?).await
+}
+
+/// A paper that was not merged away; a merged one answers 301 to `…/{into}{suffix}`.
+async fn live(db: &impl ConnectionTrait, id: i64, suffix: &str) -> Result<papers::Model, ApiError> {
     let paper = find(db, id).await?;
-    if let Some(into) = paper.merged_into {
-        return Err(ApiError::Moved(format!("/api/v1/papers/{into}")));
+    match paper.merged_into {
+        Some(into) => Err(ApiError::Moved(format!("/api/v1/papers/{into}{suffix}"))),
+        None => Ok(paper),
     }
-    one(db, paper).await
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<papers::Model, ApiError> {
@@ -75,10 +80,7 @@ pub async fn summaries(
     paper_id: i64,
     query: &SummaryListQuery,
 ) -> Result<Page<Summary>, ApiError> {
-    let paper = find(db, paper_id).await?;
-    if let Some(into) = paper.merged_into {
-        return Err(ApiError::Moved(format!("/api/v1/papers/{into}/summaries")));
-    }
+    let paper = live(db, paper_id, "/summaries").await?;
     let filter = Filter {
         listing: Listing::Site,
         paper_id: Some(paper.id),
@@ -125,6 +127,7 @@ pub async fn create(
         });
     }
     let now = db::now();
+    let identifiers = (valid.arxiv_id.clone(), valid.doi.clone(), valid.dblp_key.clone());
     let model = db::papers::insert(
         &txn,
         papers::ActiveModel {
@@ -152,7 +155,27 @@ pub async fn create(
             ..Default::default()
         },
     )
-    .await?;
+    .await;
+    let model = match model {
+        Ok(model) => model,
+        Err(err) if db::is_unique_violation(&err) => {
+            drop(txn);
+            let holder = db::papers::find_by_identifiers(
+                db,
+                identifiers.0.as_deref(),
+                identifiers.1.as_deref(),
+                identifiers.2.as_deref(),
+            )
+            .await?
+            .ok_or(ApiError::Database(err))?;
+            return Err(ApiError::Conflict {
+                detail: "A paper with this identifier exists already.".to_owned(),
+                errors: None,
+                location: Some(format!("/api/v1/papers/{}", holder.id)),
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
     db::papers::add_keys(&txn, model.id, &keys).await?;
     txn.commit().await?;
     one(db, model).await
@@ -293,13 +316,16 @@ pub async fn update(
         return Err(ApiError::Validation(errors));
     }
     let txn = db::begin_write(db).await?;
-    let paper = find(&txn, id).await?;
-    let is_creator = paper.created_by == Some(editor.id);
+    let paper = live(&txn, id, "").await?;
+    // A paper with an identifier has a source: its creator's word does not override it.
+    let has_source = paper.arxiv_id.is_some() || paper.doi.is_some() || paper.dblp_key.is_some();
+    let is_creator = paper.created_by == Some(editor.id) && !has_source;
     let may_edit =
         editor.is_moderator() || (is_creator && db::papers::live_summary_count(&txn, id).await? == 0);
     if !may_edit {
         return Err(ApiError::Forbidden(
-            "Only moderators may change a paper, or its creator while it has no summaries.".to_owned(),
+            "Only moderators may change a paper, or the creator of a hand-entered one while it has no summaries."
+                .to_owned(),
         ));
     }
     let mut active: papers::ActiveModel = paper.into();
@@ -348,6 +374,11 @@ pub async fn merge(
         return Err(ApiError::invalid("into", "must be another paper"));
     }
     let txn = db::begin_write(db).await?;
+    // In id order, so two merges of the same papers wait for each other instead of deadlocking;
+    // the rows are read after the locks, so a merge that finished meanwhile is seen.
+    for id in [from.min(into), from.max(into)] {
+        backend::lock_paper(&txn, id).await?;
+    }
     let source = find(&txn, from).await?;
     let target = db::papers::find(&txn, into)
         .await?
@@ -359,7 +390,16 @@ pub async fn merge(
             location: None,
         });
     }
-    let both = db::papers::authors_on_both(&txn, source.id, target.id).await?;
+    // One summary per author and paper: a deleted one on either side gives way (it is gone for
+    // readers already); two live ones block the merge.
+    let mut both = Vec::new();
+    for author in db::papers::authors_on_both(&txn, source.id, target.id).await? {
+        let rows = db::papers::summaries_of_author(&txn, [source.id, target.id], author).await?;
+        match rows.iter().find(|s| s.deleted_at.is_some()) {
+            Some(deleted) => db::papers::purge_summary(&txn, deleted.id).await?,
+            None => both.push(author),
+        }
+    }
     if !both.is_empty() {
         let mut names: Vec<String> = db::accounts::by_ids(&txn, both)
             .await?
@@ -395,7 +435,7 @@ pub async fn refresh(
     id: i64,
 ) -> Result<Paper, ApiError> {
     require_moderator(moderator)?;
-    let paper = find(db, id).await?;
+    let paper = live(db, id, "/refresh").await?;
     let source = paper
         .arxiv_id
         .as_deref()
@@ -467,7 +507,7 @@ pub async fn follow(
     paper_id: i64,
     following: bool,
 ) -> Result<(), ApiError> {
-    let paper = find(db, paper_id).await?;
+    let paper = live(db, paper_id, "/follow").await?;
     if following {
         db::papers::follow(db, user_id, paper.id, db::now()).await?;
     } else {
@@ -505,6 +545,13 @@ pub async fn venue_summaries(
     venue_key: &str,
     query: &VenueSummariesQuery,
 ) -> Result<Page<Summary>, ApiError> {
+    if !db::accounts::storable(venue_key) {
+        // No stored venue key holds NUL (PostgreSQL cannot): nothing to list.
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
     let filter = Filter {
         listing: Listing::Site,
         paper_id: None,
@@ -526,6 +573,21 @@ pub async fn venue_summaries(
 pub struct Imported {
     pub paper: Paper,
     pub created: bool,
+}
+
+/// A user's import through the API: limited per user (each may cost a request upstream, and
+/// arXiv takes one every three seconds for the whole site), then [`import`].
+pub async fn import_for(
+    db: &DatabaseConnection,
+    upstreams: &Upstreams,
+    limiter: &crate::rate_limit::Limiter,
+    user: &AuthUser,
+    identifier: &str,
+) -> Result<Imported, ApiError> {
+    limiter
+        .check(&format!("user:{}", user.id))
+        .map_err(ApiError::RateLimited)?;
+    import(db, upstreams, Some(user.id), identifier).await
 }
 
 /// Imports the paper an identifier names: returns it if some key of it is known already (200),
@@ -565,6 +627,11 @@ pub async fn import(
         return existing(db, paper_id, &[]).await;
     }
     let now = db::now();
+    let identifiers = (
+        metadata.arxiv_id.clone(),
+        metadata.doi.clone(),
+        metadata.dblp_key.clone(),
+    );
     let model = db::papers::insert(
         &txn,
         papers::ActiveModel {
@@ -595,13 +662,17 @@ pub async fn import(
     .await;
     let model = match model {
         Ok(model) => model,
-        // A paper holding one of these identifiers in its columns but not (yet) as a key.
+        // A concurrent import won, or a paper holds one of these identifiers in its columns
+        // but not as a key: that paper is the one, and it learns the keys. (The failed insert
+        // ended the transaction on PostgreSQL, so this is a new one.)
         Err(err) if db::is_unique_violation(&err) => {
-            return Err(ApiError::Conflict {
-                detail: "A paper with one of these identifiers exists already.".to_owned(),
-                errors: None,
-                location: None,
-            });
+            drop(txn);
+            let (arxiv_id, doi, dblp_key) = &identifiers;
+            let holder =
+                db::papers::find_by_identifiers(db, arxiv_id.as_deref(), doi.as_deref(), dblp_key.as_deref())
+                    .await?
+                    .ok_or(ApiError::Database(err))?;
+            return existing(db, holder.id, &keys).await;
         }
         Err(err) => return Err(err.into()),
     };
@@ -774,7 +845,7 @@ pub async fn legacy_location(
 /// A BibTeX entry for a paper: `@misc` with `eprint` for arXiv-only papers, `@inproceedings`
 /// for conference papers (DBLP `conf/` keys), `@article` otherwise.
 pub async fn bibtex(db: &impl ConnectionTrait, id: i64) -> Result<String, ApiError> {
-    Ok(to_bibtex(&get(db, id).await?))
+    Ok(to_bibtex(&one(db, live(db, id, "/bibtex").await?).await?))
 }
 
 fn to_bibtex(paper: &Paper) -> String {
@@ -785,9 +856,21 @@ fn to_bibtex(paper: &Paper) -> String {
         (false, true) => "inproceedings",
         (false, false) => "article",
     };
+    // A name that holds " and " would split into two authors: it is kept whole in braces.
+    let authors: Vec<String> = paper
+        .authors
+        .iter()
+        .map(|a| {
+            if a.to_lowercase().contains(" and ") {
+                format!("{{{}}}", bibtex_value(a))
+            } else {
+                bibtex_value(a)
+            }
+        })
+        .collect();
     let mut fields: Vec<(&str, String)> = vec![
-        ("title", paper.title.clone()),
-        ("author", paper.authors.join(" and ")),
+        ("title", bibtex_value(&paper.title)),
+        ("author", authors.join(" and ")),
     ];
     if let Some(year) = paper.year {
         fields.push(("year", year.to_string()));
@@ -810,7 +893,12 @@ fn to_bibtex(paper: &Paper) -> String {
     }
     let mut entry = format!("@{kind}{{{},\n", bibtex_key(&paper.key));
     for (name, value) in fields {
-        entry.push_str(&format!("  {name} = {{{}}},\n", bibtex_value(&value)));
+        let value = if matches!(name, "title" | "author") {
+            value
+        } else {
+            bibtex_value(&value)
+        };
+        entry.push_str(&format!("  {name} = {{{value}}},\n"));
     }
     entry.push_str("}\n");
     entry
@@ -829,24 +917,123 @@ fn bibtex_key(key: &str) -> String {
         .collect()
 }
 
-/// A braced value: braces must balance, so unbalanced ones are escaped, and the characters that
-/// are special to LaTeX outside math are escaped.
+/// Commands a .bib file must never carry: they read or write files or redefine LaTeX when the
+/// reader compiles their paper.
+const UNSAFE_TEX: [&str; 18] = [
+    "input",
+    "include",
+    "write",
+    "immediate",
+    "openout",
+    "openin",
+    "read",
+    "def",
+    "edef",
+    "gdef",
+    "xdef",
+    "let",
+    "catcode",
+    "csname",
+    "special",
+    "usepackage",
+    "newcommand",
+    "renewcommand",
+];
+
+/// A braced BibTeX value. BibTeX counts every brace, escaped or not, so braces of the text
+/// become `\textbraceleft{}`/`\textbraceright{}`; LaTeX's special characters are escaped; `$…$`
+/// math keeps its commands (the unsafe ones excepted) and only balanced braces.
 fn bibtex_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
+    let value: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let parts: Vec<&str> = value.split('$').collect();
+    // An odd number of `$` is not math: every `$` is then a dollar sign.
+    let has_math = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(value.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if has_math { "$" } else { "\\$" });
+        }
+        if has_math && i % 2 == 1 {
+            out.push_str(&bibtex_math(part));
+        } else {
+            out.push_str(&bibtex_text(part));
+        }
+    }
+    out
+}
+
+fn bibtex_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
-            '{' | '}' => {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '&' | '%' | '#' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
-            '&' | '%' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
+            '^' => out.push_str("\\^{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
             _ => out.push(c),
         }
     }
+    out
+}
+
+fn bibtex_math(math: &str) -> String {
+    let mut out = String::with_capacity(math.len());
+    let mut depth = 0usize;
+    let mut chars = math.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let mut name = String::new();
+                while let Some(&next) = chars.peek().filter(|n| n.is_ascii_alphabetic()) {
+                    name.push(next);
+                    chars.next();
+                }
+                // `\{` and `\}` are braces too as far as BibTeX counts them.
+                if name.is_empty()
+                    && let Some(&brace) = chars.peek().filter(|n| **n == '{' || **n == '}')
+                {
+                    chars.next();
+                    if brace == '{' {
+                        depth += 1;
+                        out.push_str("\\{");
+                    } else if depth > 0 {
+                        depth -= 1;
+                        out.push_str("\\}");
+                    }
+                    continue;
+                }
+                if UNSAFE_TEX.contains(&name.as_str()) {
+                    out.push_str("\\backslash ");
+                } else {
+                    out.push('\\');
+                }
+                out.push_str(&name);
+            }
+            '{' => {
+                depth += 1;
+                out.push(c);
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+            }
+            '}' => {}
+            '%' | '#' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push_str(&"}".repeat(depth));
     out
 }
 

@@ -209,7 +209,14 @@ async fn import_paper(
     Writer(user): Writer,
     body: web::Json<ImportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let imported = papers::import(&state.db, &state.upstreams, Some(user.id), &body.identifier).await?;
+    let imported = papers::import_for(
+        &state.db,
+        &state.upstreams,
+        &state.limits.import_user,
+        &user,
+        &body.identifier,
+    )
+    .await?;
     Ok(if imported.created {
         HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/papers/{}", imported.paper.id)))

@@ -146,7 +146,7 @@ fn read_record(xml: &str) -> Result<Option<Record>, quick_xml::Error> {
                         record.fields.push((n, normalize_space(&v)));
                     }
                 } else if record.is_some() && RECORD_KINDS.contains(&name.as_str()) {
-                    return Ok(record);
+                    return Ok(record.filter(|r| !r.key.is_empty()));
                 }
             }
             Event::Eof => return Ok(record.filter(|r| !r.key.is_empty())),

@@ -77,6 +77,55 @@ pub struct Metadata {
     pub pdf_url: Option<String>,
 }
 
+impl Metadata {
+    /// What a service says is what its submitters typed: identifiers are parsed (bad ones
+    /// dropped), text loses control characters and is held to the limits of hand entry, and
+    /// links must be http(s).
+    fn cleaned(self) -> Metadata {
+        fn text(value: &str, max: usize) -> String {
+            value
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(max)
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        }
+        fn link(url: String) -> Option<String> {
+            (url.starts_with("https://") || url.starts_with("http://"))
+                .then_some(url)
+                .filter(|u| u.len() <= 2_000 && !u.chars().any(|c| c.is_whitespace() || c.is_control()))
+        }
+        Metadata {
+            title: text(&self.title, 500),
+            authors: self
+                .authors
+                .iter()
+                .map(|a| text(a, 200))
+                .filter(|a| !a.is_empty())
+                .take(200)
+                .collect(),
+            abstract_text: self
+                .abstract_text
+                .map(|a| text(&a, 20_000))
+                .filter(|a| !a.is_empty()),
+            venue: self.venue.map(|v| text(&v, 300)).filter(|v| !v.is_empty()),
+            doi: self
+                .doi
+                .and_then(|d| shared::ids::Doi::parse(&d).ok())
+                .map(|d| d.as_str().to_owned()),
+            dblp_key: self
+                .dblp_key
+                .and_then(|k| shared::ids::DblpKey::parse(&k).ok())
+                .map(|k| k.as_str().to_owned()),
+            arxiv_primary_category: self.arxiv_primary_category.map(|c| text(&c, 40)),
+            urls: self.urls.into_iter().filter_map(link).take(10).collect(),
+            pdf_url: self.pdf_url.and_then(link),
+            ..self
+        }
+    }
+}
+
 /// The clients of the three services.
 pub struct Upstreams {
     http: reqwest::Client,
@@ -120,6 +169,10 @@ impl Upstreams {
     /// The metadata of the paper an identifier names, from the service that identifier belongs to.
     /// Legacy keys name nothing any service knows.
     pub async fn fetch(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
+        self.fetch_raw(key).await.map(Metadata::cleaned)
+    }
+
+    async fn fetch_raw(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
         match key {
             PaperKey::Arxiv(id) => {
                 let (status, body) = self
@@ -241,13 +294,21 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Percent-encodes what may not stand in a URL path, keeping the `/` of DOIs and DBLP keys.
+/// Segments that are all dots are encoded too, so no identifier can climb out of the base path
+/// (`10.1/../../members` stays inside `/works/`).
 fn encode_path(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/:;()".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
+    for (i, segment) in text.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let dots_only = !segment.is_empty() && segment.bytes().all(|b| b == b'.');
+        for byte in segment.bytes() {
+            if !dots_only && (byte.is_ascii_alphanumeric() || b"-._~:;()".contains(&byte)) {
+                out.push(byte as char);
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
         }
     }
     out

@@ -41,15 +41,14 @@ fn dois_dblp_and_legacy_keys_mean_their_own_keys() {
     assert!(candidate_keys("   ").is_empty());
 }
 
-#[test]
-fn bibtex_values_keep_their_braces_balanced() {
-    let paper = Paper {
+fn paper(title: &str, venue: &str) -> Paper {
+    Paper {
         id: "1".to_owned(),
         key: "doi:10.1/x y".to_owned(),
-        title: "Sets {A} & $\\{x\\}$ at 100%".to_owned(),
-        authors: vec!["Ada Lovelace".to_owned(), "C. Babbage".to_owned()],
+        title: title.to_owned(),
+        authors: vec!["Ada Lovelace".to_owned(), "Marks and Spencer Group".to_owned()],
         abstract_text: None,
-        venue: Some("Journal of }Unbalanced".to_owned()),
+        venue: Some(venue.to_owned()),
         year: Some(1843),
         published_at: None,
         category: shared::api::Category::Math,
@@ -63,15 +62,58 @@ fn bibtex_values_keep_their_braces_balanced() {
         pdf_url: None,
         summary_count: 0,
         created_at: chrono::Utc::now(),
-    };
-    let entry = to_bibtex(&paper);
+    }
+}
+
+/// BibTeX counts every brace, escaped or not.
+fn balanced(entry: &str) -> bool {
+    let mut depth = 0i32;
+    for c in entry.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+#[test]
+fn bibtex_values_keep_their_braces_balanced_and_their_math() {
+    let entry = to_bibtex(&paper(
+        r"Sets {A} & $\{x\} \in \mathcal{O}(n$ at 100%",
+        "Journal of }Unbalanced",
+    ));
     assert!(entry.starts_with("@article{doi:10.1/x_y,\n"), "{entry}");
+    assert!(balanced(&entry), "{entry}");
     assert!(
-        entry.contains("author = {Ada Lovelace and C. Babbage}"),
+        entry.contains("\\textbraceleft{}A\\textbraceright{} \\& $\\{x\\} \\in \\mathcal{O}(n$ at 100\\%"),
         "{entry}"
     );
-    assert!(entry.contains("journal = {Journal of \\}Unbalanced}"), "{entry}");
-    let opened = entry.matches('{').count() - entry.matches("\\{").count();
-    let closed = entry.matches('}').count() - entry.matches("\\}").count();
-    assert_eq!(opened, closed, "{entry}");
+    assert!(
+        entry.contains("journal = {Journal of \\textbraceright{}Unbalanced}"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("author = {Ada Lovelace and {Marks and Spencer Group}}"),
+        "{entry}"
+    );
+}
+
+#[test]
+fn bibtex_never_carries_commands_that_touch_files() {
+    for title in [
+        "\\input{/etc/passwd}",
+        "$\\input{/etc/passwd}$",
+        "}\\immediate\\write18{rm -rf ~}{",
+    ] {
+        let entry = to_bibtex(&paper(title, "V"));
+        assert!(balanced(&entry), "{entry}");
+        for command in ["\\input", "\\immediate", "\\write"] {
+            assert!(!entry.contains(command), "{title}: {entry}");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Every key a paper is known by, and what upstream metadata adds.
 //! - `paper_keys`: one row per key that resolves to a paper (its canonical key, `arxiv:`,
 //!   `doi:` and `dblp:` forms, DBLP's CoRR keys, legacy bibtexKeys of the original site). The key
-//!   is unique, so one identifier can never name two papers. Existing papers get their keys.
+//!   is unique, so one identifier can never name two papers. Existing papers get their canonical
+//!   key here; an import that meets one by its arXiv id, DOI or DBLP key column adds the rest.
 //! - `papers.arxiv_version` and `papers.arxiv_primary_category` (e.g. `cs.LG`) from arXiv.
 //! - `papers.merged_into`: a merged paper keeps its row so its URLs can redirect.
 
@@ -52,7 +53,7 @@ impl MigrationTrait for Migration {
                 [PaperKeys::PaperId],
             ))
             .await?;
-        // Every paper is known by its canonical key, and its identifiers by theirs.
+        // Every existing paper is known by its canonical key.
         manager
             .exec_stmt(
                 Query::insert()

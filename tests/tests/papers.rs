@@ -698,6 +698,17 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
         .get_json("/api/v1/papers/resolve?key=10.1109/iccv.2017.322")
         .await;
     assert_eq!(resolved.id, a, "the merged paper's keys resolve to the survivor");
+    let batch: ResolveResponse = app
+        .post(
+            "/api/v1/papers/resolve",
+            json!({"keys": ["10.1109/iccv.2017.322"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hit = batch.results["10.1109/iccv.2017.322"].clone().expect("resolves");
+    assert_eq!(hit.paper_id, a, "batch resolve answers with the survivor too");
     let listed: Page<shared::api::Summary> = app.get_json(&format!("/api/v1/papers/{a}/summaries")).await;
     assert_eq!(listed.items.len(), 2, "both summaries are on the survivor");
 

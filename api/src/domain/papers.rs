@@ -775,7 +775,8 @@ async fn surviving(db: &impl ConnectionTrait, mut paper: papers::Model) -> Resul
     Ok(paper)
 }
 
-/// Resolves up to 500 keys with two queries in all: one for the keys, one for the papers.
+/// Resolves up to 500 keys in a bounded number of queries (one for the keys per 1,000 candidate
+/// forms, one for the papers, one more only when some were merged away).
 pub async fn resolve_many(db: &impl ConnectionTrait, keys: &[String]) -> Result<ResolveResponse, ApiError> {
     if keys.len() > MAX_RESOLVE_KEYS {
         return Err(ApiError::invalid(
@@ -788,7 +789,16 @@ pub async fn resolve_many(db: &impl ConnectionTrait, keys: &[String]) -> Result<
     let all: Vec<String> = candidates.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
     let found = db::papers::find_keys(db, all).await?;
     let ids: Vec<i64> = found.values().copied().collect();
-    let papers: HashMap<i64, papers::Model> = db::papers::by_ids(db, ids).await?;
+    let mut papers: HashMap<i64, papers::Model> = db::papers::by_ids(db, ids).await?;
+    // A merged paper's keys answer with the paper it lives on now, and that paper's count.
+    let survivors: Vec<i64> = papers
+        .values()
+        .filter_map(|p| p.merged_into)
+        .filter(|id| !papers.contains_key(id))
+        .collect();
+    if !survivors.is_empty() {
+        papers.extend(db::papers::by_ids(db, survivors).await?);
+    }
     let results = candidates
         .into_iter()
         .map(|(key, candidates)| {
@@ -796,8 +806,14 @@ pub async fn resolve_many(db: &impl ConnectionTrait, keys: &[String]) -> Result<
                 .iter()
                 .find_map(|c| found.get(c))
                 .and_then(|id| papers.get(id))
+                .map(|paper| {
+                    paper
+                        .merged_into
+                        .and_then(|into| papers.get(&into))
+                        .unwrap_or(paper)
+                })
                 .map(|paper| ResolvedKey {
-                    paper_id: paper.merged_into.unwrap_or(paper.id).to_string(),
+                    paper_id: paper.id.to_string(),
                     summary_count: i64::from(paper.summary_count),
                 });
             (key, resolved)

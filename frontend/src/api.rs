@@ -409,24 +409,7 @@ pub fn encode_segment(id: &str) -> String {
     percent_encode(id, b"")
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986) and the `also_keep` bytes.
-pub fn percent_encode(text: &str, also_keep: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~')
-            || also_keep.contains(&byte)
-        {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
-        }
-    }
-    out
-}
+pub use shared::percent::encode as percent_encode;
 
 #[cfg(test)]
 mod tests {

@@ -132,11 +132,28 @@ async fn papers_by_hand_follows_and_venues(app: TestApp) {
     );
 
     let follow = format!("/api/v1/papers/{}/follow", paper.id);
-    for method in [Method::PUT, Method::PUT, Method::DELETE, Method::DELETE] {
+    for (method, following) in [
+        (Method::PUT, 1),
+        (Method::PUT, 1),
+        (Method::DELETE, 0),
+        (Method::DELETE, 0),
+    ] {
         assert_eq!(
             app.send(method.clone(), &follow, token, None).await.status(),
             204,
             "{method}: idempotent"
+        );
+        let rows = {
+            use sea_orm::EntityTrait;
+            api::db::entity::paper_follows::Entity::find()
+                .all(&app.db)
+                .await
+                .unwrap()
+        };
+        assert_eq!(
+            rows.len(),
+            following,
+            "after {method}: the follow is stored or gone"
         );
     }
     assert_eq!(

@@ -127,7 +127,7 @@ pub async fn create(
         });
     }
     let now = db::now();
-    let identifiers = (valid.arxiv_id.clone(), valid.doi.clone(), valid.dblp_key.clone());
+    let identifiers: Identifiers = (valid.arxiv_id.clone(), valid.doi.clone(), valid.dblp_key.clone());
     let model = db::papers::insert(
         &txn,
         papers::ActiveModel {
@@ -160,18 +160,11 @@ pub async fn create(
         Ok(model) => model,
         Err(err) if db::is_unique_violation(&err) => {
             drop(txn);
-            let holder = db::papers::find_by_identifiers(
-                db,
-                identifiers.0.as_deref(),
-                identifiers.1.as_deref(),
-                identifiers.2.as_deref(),
-            )
-            .await?
-            .ok_or(ApiError::Database(err))?;
+            let holder = holder_of(db, &identifiers, err).await?;
             return Err(ApiError::Conflict {
                 detail: "A paper with this identifier exists already.".to_owned(),
                 errors: None,
-                location: Some(format!("/api/v1/papers/{}", holder.id)),
+                location: Some(format!("/api/v1/papers/{holder}")),
             });
         }
         Err(err) => return Err(err.into()),
@@ -663,16 +656,11 @@ pub async fn import(
     let model = match model {
         Ok(model) => model,
         // A concurrent import won, or a paper holds one of these identifiers in its columns
-        // but not as a key: that paper is the one, and it learns the keys. (The failed insert
-        // ended the transaction on PostgreSQL, so this is a new one.)
+        // but not as a key: that paper is the one, and it learns the keys.
         Err(err) if db::is_unique_violation(&err) => {
             drop(txn);
-            let (arxiv_id, doi, dblp_key) = &identifiers;
-            let holder =
-                db::papers::find_by_identifiers(db, arxiv_id.as_deref(), doi.as_deref(), dblp_key.as_deref())
-                    .await?
-                    .ok_or(ApiError::Database(err))?;
-            return existing(db, holder.id, &keys).await;
+            let holder = holder_of(db, &identifiers, err).await?;
+            return existing(db, holder, &keys).await;
         }
         Err(err) => return Err(err.into()),
     };
@@ -683,6 +671,24 @@ pub async fn import(
         paper: one(db, model).await?,
         created: true,
     })
+}
+
+/// A paper's arXiv id, DOI and DBLP key, as its columns hold them.
+type Identifiers = (Option<String>, Option<String>, Option<String>);
+
+/// The paper whose columns hold one of these identifiers, after an insert failed on their unique
+/// indexes (a concurrent import won, or a row from before the keys table). The failed insert
+/// ended its transaction on PostgreSQL, so this reads outside it.
+async fn holder_of(
+    db: &DatabaseConnection,
+    identifiers: &Identifiers,
+    err: sea_orm::DbErr,
+) -> Result<i64, ApiError> {
+    let (arxiv_id, doi, dblp_key) = identifiers;
+    db::papers::find_by_identifiers(db, arxiv_id.as_deref(), doi.as_deref(), dblp_key.as_deref())
+        .await?
+        .map(|p| p.id)
+        .ok_or(ApiError::Database(err))
 }
 
 async fn existing(db: &DatabaseConnection, paper_id: i64, aliases: &[String]) -> Result<Imported, ApiError> {
@@ -756,8 +762,9 @@ fn candidate_keys(input: &str) -> Vec<String> {
 
 /// The paper a key of any form resolves to (following merges), or 404.
 pub async fn resolve(db: &impl ConnectionTrait, key: &str) -> Result<Paper, ApiError> {
-    let found = db::papers::find_keys(db, candidate_keys(key)).await?;
-    let paper_id = candidate_keys(key)
+    let candidates = candidate_keys(key);
+    let found = db::papers::find_keys(db, candidates.clone()).await?;
+    let paper_id = candidates
         .iter()
         .find_map(|k| found.get(k).copied())
         .ok_or(ApiError::NotFound)?;

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
+use shared::percent::encode;
+
 use crate::domain::papers;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -34,7 +36,7 @@ async fn paper(
         match papers::legacy_location(&state.db, key, query.get("a").map(String::as_str)).await? {
             Some(location) => moved(&location),
             None => HttpResponse::Found()
-                .insert_header((header::LOCATION, format!("/search?q={}", encode(key))))
+                .insert_header((header::LOCATION, format!("/search?q={}", encode(key, b""))))
                 .finish(),
         },
     )
@@ -44,7 +46,7 @@ async fn paper(
 #[get("/user")]
 async fn user(query: web::Query<HashMap<String, String>>) -> HttpResponse {
     match query.get("name").map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        Some(name) => moved(&format!("/user/{}", encode(name))),
+        Some(name) => moved(&format!("/user/{}", encode(name, b""))),
         None => moved("/users"),
     }
 }
@@ -60,18 +62,5 @@ async fn venue(query: web::Query<HashMap<String, String>>) -> HttpResponse {
         .and_then(|y| y.trim().parse::<i32>().ok())
         .map(|y| format!("?year={y}"))
         .unwrap_or_default();
-    moved(&format!("/venue/{}{year}", encode(key)))
-}
-
-/// Percent-encodes a path segment or query value (venue keys may hold `/`).
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    moved(&format!("/venue/{}{year}", encode(key, b"")))
 }

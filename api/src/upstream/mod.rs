@@ -302,13 +302,10 @@ fn encode_path(text: &str) -> String {
         if i > 0 {
             out.push('/');
         }
-        let dots_only = !segment.is_empty() && segment.bytes().all(|b| b == b'.');
-        for byte in segment.bytes() {
-            if !dots_only && (byte.is_ascii_alphanumeric() || b"-._~:;()".contains(&byte)) {
-                out.push(byte as char);
-            } else {
-                out.push_str(&format!("%{byte:02X}"));
-            }
+        if !segment.is_empty() && segment.bytes().all(|b| b == b'.') {
+            out.push_str(&"%2E".repeat(segment.len()));
+        } else {
+            out.push_str(&shared::percent::encode(segment, b":;()"));
         }
     }
     out

@@ -49,6 +49,8 @@ impl Policy {
     /// Paper imports and refreshes per user: each may cost a request to a metadata service, and
     /// arXiv allows one every three seconds for the whole site.
     pub const IMPORT_USER: Policy = Policy::new("import-user", 60, 60 * 60);
+    /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
+    pub const SEARCH_EXTERNAL_IP: Policy = Policy::new("search-external-ip", 60, 10 * 60);
 
     const fn new(name: &'static str, quota: u32, window_secs: u64) -> Policy {
         Policy {
@@ -383,6 +385,8 @@ pub struct RateLimits {
     pub password_change_account: Limiter,
     /// Imports and refreshes, per user.
     pub import_user: Limiter,
+    /// External searches per client address ([`ip_key`]).
+    pub search_external_ip: Limiter,
 }
 
 impl RateLimits {
@@ -410,6 +414,7 @@ impl RateLimits {
             confirmation_mail_account: limiter(Policy::CONFIRMATION_MAIL_ACCOUNT),
             password_change_account: limiter(Policy::PASSWORD_CHANGE_ACCOUNT),
             import_user: limiter(Policy::IMPORT_USER),
+            search_external_ip: limiter(Policy::SEARCH_EXTERNAL_IP),
         }
     }
 }

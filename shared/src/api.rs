@@ -288,6 +288,86 @@ pub struct ResolveQuery {
     pub key: String,
 }
 
+/// Query of `GET /papers/search-external`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ExternalSearchQuery {
+    /// Title words, or one identifier in any form `POST /papers/import` takes.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 300, pattern = r"\S"))]
+    pub q: String,
+}
+
+/// Where a search result was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExternalSource {
+    /// A paper ShortScience has already.
+    Local,
+    Arxiv,
+    Crossref,
+    Dblp,
+}
+
+/// One paper found by `GET /papers/search-external`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExternalPaper {
+    /// `local` for a paper we have (then `paper_id` is set), else the first service that found it.
+    pub source: ExternalSource,
+    /// Every service that found it.
+    pub found_by: Vec<ExternalSource>,
+    /// Our paper, when we have it.
+    pub paper_id: Option<String>,
+    /// What to send to `POST /papers/import` to add it (or the key of our paper).
+    pub identifier: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub arxiv_id: Option<String>,
+    pub doi: Option<String>,
+    pub dblp_key: Option<String>,
+    /// Public summaries (0 for papers we do not have).
+    pub summary_count: i64,
+}
+
+/// How one service answered a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SourceOutcome {
+    Ok,
+    /// Unreachable, an error status, or an answer we could not read.
+    Failed,
+    /// No answer within the per-source timeout.
+    Timeout,
+}
+
+/// One service's part in a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceReport {
+    pub source: ExternalSource,
+    pub outcome: SourceOutcome,
+    /// Papers it found (before merging).
+    pub found: u32,
+    /// What went wrong, when it did.
+    pub detail: Option<String>,
+}
+
+/// `GET /papers/search-external`: papers we have first, then the services' finds, merged where
+/// they are one paper; `sources` says how each service answered, so a slow or failing one is
+/// reported rather than fatal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExternalSearchResponse {
+    pub results: Vec<ExternalPaper>,
+    pub sources: Vec<SourceReport>,
+}
+
 /// Most keys one `POST /papers/resolve` takes.
 pub const MAX_RESOLVE_KEYS: usize = 500;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::api::{Page, Paper, ResolveResponse};
+use shared::api::{ExternalSearchResponse, ExternalSource, Page, Paper, ResolveResponse, SourceOutcome};
 use tests::upstream::{Reply, Upstream, fixture};
 use tests::{Backend, Options, TestApp, TestUser, on_both_backends, python_tool};
 
@@ -214,6 +214,11 @@ mod sqlite_upstream {
     async fn papers_are_fixed_merged_and_refreshed() {
         super::papers_are_fixed_merged_and_refreshed(Backend::Sqlite).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn external_search_merges_the_services_and_puts_ours_first() {
+        super::external_search_merges_the_services_and_puts_ours_first(Backend::Sqlite).await;
+    }
 }
 
 mod postgres_upstream {
@@ -232,6 +237,11 @@ mod postgres_upstream {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn papers_are_fixed_merged_and_refreshed() {
         super::papers_are_fixed_merged_and_refreshed(Backend::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn external_search_merges_the_services_and_puts_ours_first() {
+        super::external_search_merges_the_services_and_puts_ours_first(Backend::Postgres).await;
     }
 }
 
@@ -740,4 +750,153 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
     assert_eq!(refreshed.status(), 200);
     let refreshed: Paper = refreshed.json().await.unwrap();
     assert_eq!(refreshed.title, "Mask R-CNN", "the source's metadata is back");
+}
+
+const ARXIV_GAP: Duration = Duration::from_millis(3_100);
+const ARXIV_SEARCH: &str = "/api/query?search_query=";
+const CROSSREF_SEARCH: &str = "/works?";
+const DBLP_SEARCH: &str = "/search/publ/api?";
+
+/// Crossref's answer to a `/works?query…` search: its one Mask R-CNN work as the only item.
+fn crossref_search_mask_rcnn() -> String {
+    let work: Value = serde_json::from_str(&fixture("crossref-works-10.1109_iccv.2017.322.json")).unwrap();
+    json!({"status": "ok", "message-type": "work-list",
+           "message": {"total-results": 1, "items": [work["message"]]}})
+    .to_string()
+}
+
+async fn search(app: &TestApp, q: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/papers/search-external?q={}", encode(q)),
+            None,
+            None,
+        )
+        .await;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn external_search_merges_the_services_and_puts_ours_first(backend: Backend) {
+    let upstream = Upstream::start().await;
+    upstream.on(DBLP_MAML, Reply::ok(fixture("dblp-rec-conf_icml_FinnAL17.xml")));
+    upstream.on(ARXIV_SEARCH, Reply::ok(arxiv_with_doi()));
+    upstream.on(CROSSREF_SEARCH, Reply::ok(crossref_search_mask_rcnn()));
+    upstream.on(DBLP_SEARCH, Reply::ok(fixture("dblp-search-publ-api-maml.json")));
+    let (app, user) = app_with(&upstream, backend).await;
+    let (status, maml) = import(&app, &user, "conf/icml/FinnAL17").await;
+    assert_eq!(status, 201, "{maml}");
+
+    let (status, headers, body) = search(&app, "mask meta learning").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        headers["ratelimit-policy"]
+            .to_str()
+            .unwrap()
+            .contains("search-external-ip"),
+        "the quota is announced"
+    );
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    assert!(
+        found
+            .sources
+            .iter()
+            .all(|s| s.outcome == SourceOutcome::Ok && s.found == 1),
+        "{:?}",
+        found.sources
+    );
+    assert_eq!(
+        found.results.len(),
+        2,
+        "Crossref's Mask R-CNN is arXiv's: {:?}",
+        found.results
+    );
+    let ours = &found.results[0];
+    assert_eq!(ours.source, ExternalSource::Local, "ours first");
+    assert_eq!(ours.paper_id.as_deref(), maml["id"].as_str());
+    assert_eq!(ours.found_by, [ExternalSource::Local, ExternalSource::Dblp]);
+    let mask = &found.results[1];
+    assert_eq!(mask.paper_id, None);
+    assert_eq!(mask.title, "Mask R-CNN");
+    assert_eq!(mask.found_by, [ExternalSource::Arxiv, ExternalSource::Crossref]);
+    assert_eq!(mask.identifier, "1703.06870");
+    assert_eq!(mask.doi.as_deref(), Some("10.1109/iccv.2017.322"));
+    assert_eq!(mask.authors.len(), 4);
+
+    // One click: the identifier a result offers imports it, and the next search has it as ours.
+    upstream.on(MASK_RCNN, Reply::ok(arxiv_with_doi()));
+    let (status, imported) = import(&app, &user, &mask.identifier).await;
+    assert_eq!(status, 201, "{imported}");
+    // arXiv takes one request per 3 s from us; the test's upstream timeout is 2 s.
+    tokio::time::sleep(ARXIV_GAP).await;
+    let (_, _, body) = search(&app, "mask meta learning").await;
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    assert!(
+        found.results.iter().all(|r| r.source == ExternalSource::Local),
+        "{:?}",
+        found.results
+    );
+    assert_eq!(found.results.len(), 2);
+
+    // An identifier is looked up, not searched: ours, in any of its forms.
+    let (status, _, body) = search(&app, "https://arxiv.org/abs/1703.06870v1").await;
+    assert_eq!(status, 200);
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(found.results.len(), 1);
+    assert_eq!(found.results[0].paper_id.as_deref(), imported["id"].as_str());
+    assert!(found.sources.is_empty(), "no service was asked");
+
+    // A slow service and a failing one are reported; what the third found still comes back,
+    // after the per-source timeout (2 s in tests), not the slow one's 6 s.
+    upstream.on(
+        CROSSREF_SEARCH,
+        Reply::Slow(
+            Duration::from_secs(6),
+            Box::new(Reply::ok(crossref_search_mask_rcnn())),
+        ),
+    );
+    upstream.on(DBLP_SEARCH, Reply::status(500, "oops"));
+    upstream.on(
+        ARXIV_SEARCH,
+        Reply::ok(fixture("arxiv-query-id_list-1703.06870.atom.xml").replace("1703.06870", "1801.00001")),
+    );
+    tokio::time::sleep(ARXIV_GAP).await;
+    let started = std::time::Instant::now();
+    let (status, _, body) = search(&app, "segmentation").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    let outcome = |source| found.sources.iter().find(|s| s.source == source).unwrap();
+    assert_eq!(outcome(ExternalSource::Arxiv).outcome, SourceOutcome::Ok);
+    assert_eq!(outcome(ExternalSource::Crossref).outcome, SourceOutcome::Timeout);
+    let dblp = outcome(ExternalSource::Dblp);
+    assert_eq!(dblp.outcome, SourceOutcome::Failed);
+    assert!(
+        dblp.detail.as_deref().unwrap_or_default().contains("DBLP"),
+        "{dblp:?}"
+    );
+    assert_eq!(found.results.len(), 1);
+    assert_eq!(found.results[0].identifier, "1801.00001");
+    assert_eq!(found.results[0].source, ExternalSource::Arxiv);
+
+    // Searching changes nothing: only the two imports made papers.
+    assert_eq!(paper_count(&app).await, 2);
+    // A query with no word in it, and none at all.
+    let (status, _, problem) = search(&app, "?!").await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(
+        problem["errors"]["q"].as_array().map(Vec::len),
+        Some(1),
+        "{problem}"
+    );
+    let missing = app
+        .send(Method::GET, "/api/v1/papers/search-external", None, None)
+        .await;
+    assert_eq!(missing.status(), 400);
 }

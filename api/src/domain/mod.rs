@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod mail;
+pub mod paper_search;
 pub mod papers;
 pub mod scope;
 pub mod summaries;

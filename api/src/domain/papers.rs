@@ -734,7 +734,7 @@ fn venue_key(venue: &str) -> String {
 }
 
 /// The arXiv id a DBLP CoRR key mirrors: `journals/corr/abs-1703-06870` is `1703.06870`.
-fn corr_arxiv_id(key: &PaperKey) -> Option<ArxivId> {
+pub(super) fn corr_arxiv_id(key: &PaperKey) -> Option<ArxivId> {
     let PaperKey::Dblp(dblp) = key else {
         return None;
     };

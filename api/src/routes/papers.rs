@@ -1,14 +1,14 @@
 //! `/api/v1/papers`: browsing papers and their summaries.
 
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
-    ImportRequest, MergeRequest, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, ResolveQuery,
-    ResolveRequest, ResolveResponse, Summary, SummaryListQuery,
+    ExternalSearchQuery, ExternalSearchResponse, ImportRequest, MergeRequest, NewPaperRequest, Page, Paper,
+    PaperChange, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary, SummaryListQuery,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{MaybeAuthUser, Writer};
-use crate::domain::papers;
+use crate::domain::{paper_search, papers};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(import_paper)
         .service(resolve_paper)
         .service(resolve_papers)
+        .service(search_external_papers)
         .service(get_paper)
         .service(get_paper_bibtex)
         .service(list_paper_summaries)
@@ -260,6 +261,45 @@ async fn resolve_papers(
     body: web::Json<ResolveRequest>,
 ) -> Result<web::Json<ResolveResponse>, ApiError> {
     Ok(web::Json(papers::resolve_many(&state.db, &body.keys).await?))
+}
+
+/// Search arXiv, Crossref and DBLP by title words (or one identifier) for a paper to import.
+/// Papers ShortScience has come first (with `paper_id`); finds of several services that are
+/// one paper are merged. Each service has its own timeout, and `sources` reports how each
+/// answered: a slow or failing service does not fail the search.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "search_external_papers",
+    params(ExternalSearchQuery),
+    responses(
+        (status = 200, description = "What was found, and how each service answered",
+            body = ExternalSearchResponse, headers(
+                ("RateLimit" = String, description = "Searches left in the window"),
+                ("RateLimit-Policy" = String, description = "The quota"),
+            )),
+        (status = 400, response = super::BadRequest),
+        (status = 422, response = super::Unprocessable),
+        (status = 429, response = super::TooManyRequests),
+    )
+)]
+#[get("/papers/search-external")]
+async fn search_external_papers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ExternalSearchQuery>,
+) -> HttpResponse {
+    let (answer, allowed) = paper_search::search_external(
+        &state.db,
+        &state.upstreams,
+        &state.limits.search_external_ip,
+        &super::client_ip(&state, &req),
+        &query.q,
+    )
+    .await;
+    super::with_limits(
+        answer.map(|found| HttpResponse::Ok().json(found)),
+        allowed.as_slice(),
+    )
 }
 
 /// The paper as a BibTeX entry.

@@ -51,24 +51,52 @@ struct Term {
 }
 
 pub(super) fn parse(status: StatusCode, body: &str) -> Result<Metadata, UpstreamError> {
-    let garbage = |detail: String| UpstreamError::Failed {
-        service: Service::Arxiv,
-        detail,
-    };
-    let feed: Feed = from_str(body).map_err(|e| garbage(format!("unreadable Atom: {e}")))?;
     // A malformed id: arXiv answers 400 with an `Error` entry. Our parser accepted the id, so to
     // arXiv it names nothing.
-    let entry = feed
+    let entry = read_feed(status, body)?
+        .into_iter()
+        .next()
+        .ok_or(UpstreamError::NotFound(Service::Arxiv))?;
+    metadata(entry)
+}
+
+/// A search (`/api/query?search_query=…`): every entry arXiv sent that we can read.
+pub(super) fn parse_search(status: StatusCode, body: &str) -> Result<Vec<Metadata>, UpstreamError> {
+    if status == StatusCode::BAD_REQUEST {
+        return Ok(Vec::new());
+    }
+    Ok(read_feed(status, body)?
+        .into_iter()
+        .filter_map(|entry| metadata(entry).ok())
+        .collect())
+}
+
+/// The entries of a feed, without arXiv's `Error` entries; an error status other than the 400 and
+/// 404 that say "no such paper" is a failure.
+fn read_feed(status: StatusCode, body: &str) -> Result<Vec<Entry>, UpstreamError> {
+    let feed: Feed = from_str(body).map_err(|e| garbage(format!("unreadable Atom: {e}")))?;
+    let entries: Vec<Entry> = feed
         .entries
         .into_iter()
-        .find(|e| !e.id.contains("/api/errors"))
-        .ok_or(UpstreamError::NotFound(Service::Arxiv))?;
+        .filter(|e| !e.id.contains("/api/errors"))
+        .collect();
     if status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND {
         return Err(UpstreamError::NotFound(Service::Arxiv));
     }
     if !status.is_success() {
         return Err(garbage(format!("answered {status}")));
     }
+    Ok(entries)
+}
+
+fn garbage(detail: String) -> UpstreamError {
+    UpstreamError::Failed {
+        service: Service::Arxiv,
+        detail,
+    }
+}
+
+fn metadata(entry: Entry) -> Result<Metadata, UpstreamError> {
     let versioned = entry
         .id
         .rsplit_once("/abs/")

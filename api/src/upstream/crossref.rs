@@ -6,8 +6,15 @@ use serde::Deserialize;
 use super::{Metadata, Service, UpstreamError, normalize_space};
 
 #[derive(Debug, Deserialize)]
-struct Envelope {
-    message: Work,
+struct Envelope<T> {
+    message: T,
+}
+
+/// The `message` of a `/works?query…` answer.
+#[derive(Debug, Deserialize)]
+struct WorkList {
+    #[serde(default)]
+    items: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,16 +68,40 @@ pub(super) fn parse(status: StatusCode, body: &str) -> Result<Metadata, Upstream
     if status == StatusCode::NOT_FOUND {
         return Err(UpstreamError::NotFound(Service::Crossref));
     }
-    let garbage = |detail: String| UpstreamError::Failed {
-        service: Service::Crossref,
-        detail,
-    };
     if !status.is_success() {
         return Err(garbage(format!("answered {status}")));
     }
-    let work = serde_json::from_str::<Envelope>(body)
+    let work = serde_json::from_str::<Envelope<Work>>(body)
         .map_err(|e| garbage(format!("unreadable JSON: {e}")))?
         .message;
+    metadata(work)
+}
+
+/// A search (`/works?query.bibliographic=…`): every item we can read (one odd record does not
+/// spoil the rest).
+pub(super) fn parse_search(status: StatusCode, body: &str) -> Result<Vec<Metadata>, UpstreamError> {
+    if !status.is_success() {
+        return Err(garbage(format!("answered {status}")));
+    }
+    let list = serde_json::from_str::<Envelope<WorkList>>(body)
+        .map_err(|e| garbage(format!("unreadable JSON: {e}")))?
+        .message;
+    Ok(list
+        .items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value::<Work>(item).ok())
+        .filter_map(|work| metadata(work).ok())
+        .collect())
+}
+
+fn garbage(detail: String) -> UpstreamError {
+    UpstreamError::Failed {
+        service: Service::Crossref,
+        detail,
+    }
+}
+
+fn metadata(work: Work) -> Result<Metadata, UpstreamError> {
     let title = work
         .title
         .first()

@@ -4,6 +4,7 @@
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use reqwest::StatusCode;
+use serde::Deserialize;
 
 use super::{Metadata, Service, UpstreamError, normalize_space};
 
@@ -80,6 +81,122 @@ pub(super) fn parse(status: StatusCode, body: &str) -> Result<Metadata, Upstream
         urls: ees,
         pdf_url: None,
     })
+}
+
+/// `/search/publ/api?format=json`. DBLP's JSON writes a list of one as the bare value, so
+/// authors, venues and links may each be a value or a list.
+#[derive(Debug, Deserialize)]
+struct SearchAnswer {
+    result: SearchResult,
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchResult {
+    #[serde(default)]
+    hits: Option<Hits>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hits {
+    #[serde(default)]
+    hit: OneOrMany<Hit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    info: Info,
+}
+
+#[derive(Debug, Deserialize)]
+struct Info {
+    key: String,
+    title: String,
+    #[serde(default)]
+    authors: Option<Authors>,
+    #[serde(default)]
+    venue: OneOrMany<String>,
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(default)]
+    doi: Option<String>,
+    #[serde(default)]
+    ee: OneOrMany<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Authors {
+    #[serde(default)]
+    author: OneOrMany<Person>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Person {
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    Many(Vec<T>),
+    One(T),
+}
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+impl<T> OneOrMany<T> {
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::Many(items) => items,
+            OneOrMany::One(item) => vec![item],
+        }
+    }
+}
+
+/// A search: every hit, in DBLP's order.
+pub(super) fn parse_search(status: StatusCode, body: &str) -> Result<Vec<Metadata>, UpstreamError> {
+    let garbage = |detail: String| UpstreamError::Failed {
+        service: Service::Dblp,
+        detail,
+    };
+    if !status.is_success() {
+        return Err(garbage(format!("answered {status}")));
+    }
+    let answer: SearchAnswer =
+        serde_json::from_str(body).map_err(|e| garbage(format!("unreadable JSON: {e}")))?;
+    let hits = answer.result.hits.map(|h| h.hit.into_vec()).unwrap_or_default();
+    Ok(hits
+        .into_iter()
+        .map(|hit| {
+            let info = hit.info;
+            let year = info.year.and_then(|y| y.parse().ok());
+            Metadata {
+                title: normalize_space(info.title.trim_end_matches('.')),
+                authors: info
+                    .authors
+                    .map(|a| a.author.into_vec())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| strip_homonym_number(&p.text))
+                    .collect(),
+                abstract_text: None,
+                venue: info.venue.into_vec().into_iter().next(),
+                year,
+                published_at: None,
+                category: shared::api::Category::Cs,
+                arxiv_id: None,
+                arxiv_version: None,
+                arxiv_primary_category: None,
+                doi: info.doi.map(|d| d.to_lowercase()),
+                dblp_key: Some(info.key),
+                urls: info.ee.into_vec(),
+                pdf_url: None,
+            }
+        })
+        .collect())
 }
 
 /// DBLP tells homonyms apart with a number (`Wei Wang 0001`); the name is the rest.

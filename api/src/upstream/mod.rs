@@ -23,6 +23,8 @@ use crate::config::Config;
 const ATTEMPTS: u32 = 3;
 /// Longest `Retry-After` we wait for; a longer one fails the import (502) instead.
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+/// Papers asked of each service per search.
+pub const SEARCH_RESULTS: usize = 10;
 /// arXiv's terms: no more than one request every three seconds.
 const ARXIV_SPACING: Duration = Duration::from_secs(3);
 
@@ -134,6 +136,8 @@ pub struct Upstreams {
     dblp_url: String,
     /// When the last arXiv request went out.
     arxiv_last: Mutex<Option<Instant>>,
+    /// Bounds each whole search of one service, waits and retries included.
+    timeout: Duration,
 }
 
 impl Upstreams {
@@ -163,6 +167,7 @@ impl Upstreams {
             crossref_url: config.crossref_api_url.trim_end_matches('/').to_owned(),
             dblp_url: config.dblp_api_url.trim_end_matches('/').to_owned(),
             arxiv_last: Mutex::new(None),
+            timeout: config.upstream_timeout,
         })
     }
 
@@ -170,6 +175,56 @@ impl Upstreams {
     /// Legacy keys name nothing any service knows.
     pub async fn fetch(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
         self.fetch_raw(key).await.map(Metadata::cleaned)
+    }
+
+    /// Papers one service finds for title words, best first (at most [`SEARCH_RESULTS`]). The
+    /// whole search, arXiv's spacing and retries included, is bounded by the upstream timeout.
+    pub async fn search(&self, service: Service, words: &[String]) -> Result<Vec<Metadata>, UpstreamError> {
+        let rows = SEARCH_RESULTS.to_string();
+        let search = async {
+            match service {
+                Service::Arxiv => {
+                    let query = words
+                        .iter()
+                        .map(|w| format!("ti:{w}"))
+                        .collect::<Vec<_>>()
+                        .join(" AND ");
+                    let (status, body) = self
+                        .get(
+                            service,
+                            &self.arxiv_url,
+                            &[("search_query", &query), ("max_results", &rows)],
+                        )
+                        .await?;
+                    arxiv::parse_search(status, &body)
+                }
+                Service::Crossref => {
+                    let url = format!("{}/works", self.crossref_url);
+                    let query = words.join(" ");
+                    let (status, body) = self
+                        .get(service, &url, &[("query.bibliographic", &query), ("rows", &rows)])
+                        .await?;
+                    crossref::parse_search(status, &body)
+                }
+                Service::Dblp => {
+                    let url = format!("{}/search/publ/api", self.dblp_url);
+                    let query = words.join(" ");
+                    let (status, body) = self
+                        .get(service, &url, &[("q", &query), ("format", "json"), ("h", &rows)])
+                        .await?;
+                    dblp::parse_search(status, &body)
+                }
+            }
+        };
+        let found = tokio::time::timeout(self.timeout, search)
+            .await
+            .map_err(|_| UpstreamError::Timeout(service))??;
+        Ok(found
+            .into_iter()
+            .map(Metadata::cleaned)
+            .filter(|m| !m.title.is_empty())
+            .take(SEARCH_RESULTS)
+            .collect())
     }
 
     async fn fetch_raw(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {

@@ -133,7 +133,7 @@ impl ApiError {
                     UpstreamError::Failed { .. } => ("upstream-failed", "Upstream service failed"),
                     UpstreamError::Timeout(_) => ("upstream-timeout", "Upstream service timed out"),
                 };
-                (slug, title, Some(upstream_detail(err)), None)
+                (slug, title, Some(err.public_detail()), None)
             }
             ApiError::Database(_) | ApiError::Internal(_) => (
                 "internal",
@@ -148,22 +148,6 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors,
-        }
-    }
-}
-
-/// What a client is told of an upstream failure: which service, never its raw answer.
-fn upstream_detail(err: &UpstreamError) -> String {
-    match err {
-        UpstreamError::NotFound(service) => format!("{} does not know this identifier.", service.name()),
-        UpstreamError::Failed { service, .. } => {
-            format!(
-                "{} could not be reached or gave an answer we cannot read; try again later.",
-                service.name()
-            )
-        }
-        UpstreamError::Timeout(service) => {
-            format!("{} did not answer in time; try again later.", service.name())
         }
     }
 }

@@ -13,7 +13,10 @@ use shared::accounts::{
     PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, UpdateMeRequest,
     UserProfile, UserSort,
 };
-use shared::api::{DEFAULT_PAGE_SIZE, Page, Paper, Summary, SummarySort};
+use shared::api::{
+    DEFAULT_PAGE_SIZE, ExternalSearchResponse, FollowState, ImportRequest, Page, Paper, Summary, SummarySort,
+    Venue,
+};
 use shared::problem::FieldErrors;
 
 use crate::state::SessionHandle;
@@ -116,6 +119,45 @@ pub async fn list_paper_summaries(
 /// `GET /papers/{id}`.
 pub async fn get_paper(id: &str) -> Result<Paper, ApiError> {
     get_json(Request::get(&format!("{BASE}/papers/{}", encode_segment(id)))).await
+}
+
+/// `GET /papers/{id}/bibtex`: the entry as text.
+pub async fn get_bibtex(id: &str) -> Result<String, ApiError> {
+    let url = format!("{BASE}/papers/{}/bibtex", encode_segment(id));
+    let request = Request::get(&url)
+        .build()
+        .map_err(|_| ApiError::browser("The request could not be prepared"))?;
+    let response = send(request).await?;
+    let status = response.status();
+    if !response.ok() {
+        return Err(error_from(response).await);
+    }
+    response.text().await.map_err(|_| ApiError::unexpected(status))
+}
+
+/// `GET /papers/search-external?q=…`: ours first, then what arXiv, Crossref and DBLP found.
+pub async fn search_external(q: &str) -> Result<ExternalSearchResponse, ApiError> {
+    get_json(Request::get(&format!("{BASE}/papers/search-external")).query([("q", q)])).await
+}
+
+/// `GET /venues`.
+pub async fn list_venues() -> Result<Vec<Venue>, ApiError> {
+    get_json(Request::get(&format!("{BASE}/venues"))).await
+}
+
+/// `GET /venues/{key}/summaries[?year=]`, newest first.
+pub async fn list_venue_summaries(
+    venue_key: &str,
+    year: Option<i32>,
+    cursor: Option<&str>,
+) -> Result<Page<Summary>, ApiError> {
+    let url = format!("{BASE}/venues/{}/summaries", encode_segment(venue_key));
+    let request = page_query(Request::get(&url), cursor);
+    let year = year.map(|y| y.to_string());
+    match &year {
+        Some(year) => get_json(request.query([("year", year.as_str())])).await,
+        None => get_json(request).await,
+    }
 }
 
 /// `GET /summaries/{id}`.
@@ -291,6 +333,28 @@ pub async fn export(session: &SessionHandle, format: ExportFormat) -> Result<web
         .await
         .map_err(|_| ApiError::network())?;
     wasm_bindgen::JsCast::dyn_into::<web_sys::Blob>(blob).map_err(|_| ApiError::unexpected(status))
+}
+
+/// `POST /papers/import`: the paper (new or known already).
+pub async fn import_paper(session: &SessionHandle, identifier: &str) -> Result<Paper, ApiError> {
+    let request = ImportRequest {
+        identifier: identifier.to_owned(),
+    };
+    let url = format!("{BASE}/papers/import");
+    read_json(send_authed(session, Method::POST, &url, Some(&request)).await?).await
+}
+
+/// `GET /papers/{id}/follow`.
+pub async fn get_follow(session: &SessionHandle, paper_id: &str) -> Result<FollowState, ApiError> {
+    let url = format!("{BASE}/papers/{}/follow", encode_segment(paper_id));
+    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+}
+
+/// `PUT` (follow) or `DELETE` (unfollow) `/papers/{id}/follow` → 204.
+pub async fn set_follow(session: &SessionHandle, paper_id: &str, following: bool) -> Result<(), ApiError> {
+    let url = format!("{BASE}/papers/{}/follow", encode_segment(paper_id));
+    let method = if following { Method::PUT } else { Method::DELETE };
+    read_empty(send_authed::<()>(session, method, &url, None).await?).await
 }
 
 // ---------------------------------------------------------------------------------------------

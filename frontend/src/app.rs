@@ -11,10 +11,12 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::paper::PaperPage;
 use crate::pages::register::RegisterPage;
+use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::summary::SummaryPage;
 use crate::pages::user::UserPage;
 use crate::pages::users::UsersPage;
+use crate::pages::venues::{VenuePage, VenuesPage};
 use crate::state::SessionProvider;
 
 /// Paths as in the API contract's "SPA routes"; ids are the API's opaque strings.
@@ -30,6 +32,14 @@ pub enum Route {
     User { username: String },
     #[at("/users")]
     Users,
+    /// Find or add a paper: `?q=` an identifier or title words.
+    #[at("/search")]
+    Search,
+    #[at("/venues")]
+    Venues,
+    /// One venue (its key percent-encoded as one segment), `?year=` for one year.
+    #[at("/venue/:key")]
+    Venue { key: String },
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -63,6 +73,9 @@ fn switch(route: Route) -> Html {
         Route::Summary { id } => html! { <SummaryPage {id} /> },
         Route::User { username } => html! { <UserPage {username} /> },
         Route::Users => html! { <UsersPage /> },
+        Route::Search => html! { <SearchPage /> },
+        Route::Venues => html! { <VenuesPage /> },
+        Route::Venue { key } => html! { <VenuePage venue_key={key} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Register => html! { <RegisterPage /> },
         Route::ForgotPassword => html! { <ForgotPasswordPage /> },

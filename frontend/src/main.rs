@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod clipboard;
 mod components;
 mod forms;
 mod hooks;

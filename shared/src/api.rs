@@ -108,6 +108,9 @@ pub struct Paper {
     #[serde(rename = "abstract")]
     pub abstract_text: Option<String>,
     pub venue: Option<String>,
+    /// The venue's key in `/venues` (percent-encode it in paths: it may contain `/`).
+    #[serde(default)]
+    pub venue_key: Option<String>,
     pub year: Option<i32>,
     pub published_at: Option<DateTime<Utc>>,
     pub category: Category,
@@ -130,6 +133,13 @@ pub struct Paper {
     /// Number of public summaries.
     pub summary_count: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// `GET /papers/{id}/follow`: whether the caller follows the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowState {
+    pub following: bool,
 }
 
 /// `POST /papers/import`.
@@ -287,6 +297,9 @@ pub struct ResolveQuery {
     #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 400))]
     pub key: String,
 }
+
+/// Longest query of `GET /papers/search-external`, in characters.
+pub const MAX_EXTERNAL_QUERY: usize = 300;
 
 /// Query of `GET /papers/search-external`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

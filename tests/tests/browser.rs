@@ -305,3 +305,100 @@ async fn legacy_paper_links_and_cite_links_open_the_paper() {
     browser.wait_for_text(".paper h1", "Mask R-CNN").await;
     browser.close().await;
 }
+
+/// A `\cite{…}` of a paper we do not have ends on the search page, which looks the key up and
+/// offers to add the paper; adding it opens its page, whose venue link leads to the venue, and
+/// whose follow button follows it. A title search then finds it as ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_paper_is_found_added_followed_and_listed_by_venue() {
+    use tests::upstream::{Reply, Upstream, fixture};
+
+    let upstream = Upstream::start().await;
+    upstream.on(
+        "/rec/conf/icml/FinnAL17.xml",
+        Reply::ok(fixture("dblp-rec-conf_icml_FinnAL17.xml")),
+    );
+    upstream.on(
+        "/search/publ/api?",
+        Reply::ok(fixture("dblp-search-publ-api-maml.json")),
+    );
+    let options = tests::Options {
+        upstream: Some(upstream.url.clone()),
+        ..tests::Options::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, options).await;
+    let reader = app.register("reader").await;
+    let browser = Browser::start().await;
+    browser.client.goto(&app.url("/login")).await.unwrap();
+    browser.fill("#login", "reader").await;
+    browser.fill("#password", tests::PASSWORD).await;
+    browser.click("#login-submit").await;
+    browser.wait_for_text("#signed-in-as", "reader").await;
+
+    browser
+        .client
+        .goto(&app.url("/paper?bibtexKey=conf/icml/FinnAL17"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#paper-query-reading", "DBLP key conf/icml/FinnAL17")
+        .await;
+    browser
+        .wait_for_text(".paper-result-title", "Model-Agnostic Meta-Learning")
+        .await;
+    browser.click(".import-paper").await;
+    browser
+        .wait_for_text(".paper h1", "Model-Agnostic Meta-Learning")
+        .await;
+    let at = browser.client.current_url().await.unwrap();
+    let paper_id = at
+        .path()
+        .strip_prefix("/paper/")
+        .expect("on the paper's page")
+        .to_owned();
+
+    browser.find("#follow-paper[aria-pressed=false]").await;
+    browser.click("#follow-paper").await;
+    browser.find("#follow-paper[aria-pressed=true]").await;
+    let follow: serde_json::Value = app
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/papers/{paper_id}/follow"),
+            Some(&reader.access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(follow["following"], true, "the click was stored");
+
+    browser.click("#paper-venue").await;
+    browser.wait_for_text(".page-intro h1", "ICML 2017").await;
+    browser.find(".tabs a[aria-current=page]").await;
+
+    browser.client.goto(&app.url("/search")).await.unwrap();
+    browser.fill("#paper-query", "model agnostic meta learning").await;
+    browser.wait_for_text("#paper-query-reading", "Title words").await;
+    browser.click("#paper-search").await;
+    browser
+        .wait_for_text(".paper-result-source", "On ShortScience")
+        .await;
+    let results = browser
+        .client
+        .find_all(fantoccini::Locator::Css(".paper-result"))
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 1, "DBLP's find is the paper we have");
+    let offers = browser
+        .client
+        .find_all(fantoccini::Locator::Css(".import-paper"))
+        .await
+        .unwrap();
+    assert!(offers.is_empty(), "nothing to add");
+    browser.click(".paper-result-action a").await;
+    browser
+        .wait_for_text(".paper h1", "Model-Agnostic Meta-Learning")
+        .await;
+    browser.close().await;
+}

@@ -885,16 +885,43 @@ async fn external_search_merges_the_services_and_puts_ours_first(backend: Backen
     assert_eq!(found.results[0].identifier, "1801.00001");
     assert_eq!(found.results[0].source, ExternalSource::Arxiv);
 
+    // An identifier we do not have is looked up at its service, not searched for.
+    tokio::time::sleep(ARXIV_GAP).await;
+    upstream.on(
+        "/api/query?id_list=1801.00001",
+        Reply::ok(fixture("arxiv-query-id_list-1703.06870.atom.xml").replace("1703.06870", "1801.00001")),
+    );
+    let (status, _, body) = search(&app, "arXiv:1801.00001v1").await;
+    assert_eq!(status, 200, "{body}");
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(found.results.len(), 1);
+    assert_eq!(found.results[0].paper_id, None);
+    assert_eq!(found.results[0].identifier, "1801.00001");
+    assert_eq!(
+        found.sources.len(),
+        1,
+        "only arXiv was asked: {:?}",
+        found.sources
+    );
+    // Our own titles are searched too, even when no service answers.
+    upstream.on(ARXIV_SEARCH, Reply::status(503, "down"));
+    let (_, _, body) = search(&app, "Meta-Learning for fast adaptation").await;
+    let found: ExternalSearchResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(found.results.len(), 1, "{:?}", found.results);
+    assert_eq!(found.results[0].paper_id.as_deref(), maml["id"].as_str());
+
     // Searching changes nothing: only the two imports made papers.
     assert_eq!(paper_count(&app).await, 2);
     // A query with no word in it, and none at all.
-    let (status, _, problem) = search(&app, "?!").await;
-    assert_eq!(status, 422, "{problem}");
-    assert_eq!(
-        problem["errors"]["q"].as_array().map(Vec::len),
-        Some(1),
-        "{problem}"
-    );
+    for bad in ["?!", "arXiv:1713.00001", &"x".repeat(301)] {
+        let (status, _, problem) = search(&app, bad).await;
+        assert_eq!(status, 422, "{bad}: {problem}");
+        assert_eq!(
+            problem["errors"]["q"].as_array().map(Vec::len),
+            Some(1),
+            "{problem}"
+        );
+    }
     let missing = app
         .send(Method::GET, "/api/v1/papers/search-external", None, None)
         .await;

@@ -278,6 +278,19 @@ pub async fn follow(
     Ok(())
 }
 
+pub async fn is_following(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    paper_id: i64,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(paper_follows::Entity::find()
+        .filter(paper_follows::Column::UserId.eq(user_id))
+        .filter(paper_follows::Column::PaperId.eq(paper_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub async fn unfollow(db: &impl ConnectionTrait, user_id: i64, paper_id: i64) -> Result<(), sea_orm::DbErr> {
     paper_follows::Entity::delete_many()
         .filter(paper_follows::Column::UserId.eq(user_id))

@@ -7,22 +7,20 @@ use std::collections::HashMap;
 
 use sea_orm::ConnectionTrait;
 use shared::api::{
-    ExternalPaper, ExternalSearchResponse, ExternalSource, PaperListQuery, PaperSort, SourceOutcome,
-    SourceReport,
+    ExternalPaper, ExternalSearchResponse, ExternalSource, MAX_EXTERNAL_QUERY, PaperListQuery, PaperSort,
+    SourceOutcome, SourceReport,
 };
-use shared::ids::{ArxivId, PaperKey};
+use shared::ids::{ArxivId, IdError, PaperKey};
 
-use super::papers::{corr_arxiv_id, resolve};
+use super::papers::{corr_arxiv_id, resolve_model};
 use crate::db;
 use crate::db::entity::papers;
 use crate::error::ApiError;
 use crate::rate_limit::{Allowed, Limiter};
-use crate::upstream::{Metadata, Service, UpstreamError, Upstreams};
+use crate::upstream::{Metadata, Service, UpstreamError, Upstreams, service_of};
 
-/// Longest query, in characters.
-pub const MAX_QUERY: usize = 300;
-/// Title words sent to the services.
-const MAX_WORDS: usize = 12;
+/// Title words sent to the services (and matched in our titles).
+const MAX_WORDS: usize = 10;
 /// Papers of ours matched by title, put first.
 const LOCAL_RESULTS: u64 = 5;
 /// Most results in one answer.
@@ -41,21 +39,28 @@ pub async fn search_external(
     client: &str,
     q: &str,
 ) -> (Result<ExternalSearchResponse, ApiError>, Option<Allowed>) {
-    let q = q.trim();
-    if q.is_empty() || q.chars().count() > MAX_QUERY {
+    if q.chars().count() > MAX_EXTERNAL_QUERY || q.trim().is_empty() {
         let error = ApiError::invalid(
             "q",
-            format!("between 1 and {MAX_QUERY} characters, not all spaces"),
+            format!("between 1 and {MAX_EXTERNAL_QUERY} characters, not all spaces"),
         );
         return (Err(error), None);
     }
+    let q = q.trim();
+    // Something that looks like an identifier of one kind but is not a valid one (`arXiv:1713.1`)
+    // was meant as that identifier, not as title words.
+    let key = match PaperKey::identify(q) {
+        Ok(key) => Some(key),
+        Err(IdError::Identifier) => None,
+        Err(error) => return (Err(ApiError::invalid("q", error.to_string())), None),
+    };
     let allowed = match limiter.check(&format!("ip:{client}")) {
         Ok(allowed) => allowed,
         Err(limited) => return (Err(ApiError::RateLimited(limited)), None),
     };
-    let answer = match PaperKey::identify(q) {
-        Ok(key) => by_identifier(db, upstreams, q, &key).await,
-        Err(_) => by_title(db, upstreams, q).await,
+    let answer = match key {
+        Some(key) => by_identifier(db, upstreams, q, &key).await,
+        None => by_title(db, upstreams, q).await,
     };
     (answer, Some(allowed))
 }
@@ -67,34 +72,21 @@ async fn by_identifier(
     q: &str,
     key: &PaperKey,
 ) -> Result<ExternalSearchResponse, ApiError> {
-    match resolve(db, q).await {
-        Ok(paper) => {
-            let model = db::papers::by_ids(db, vec![paper.id.parse().map_err(|_| ApiError::NotFound)?])
-                .await?
-                .into_values()
-                .next()
-                .ok_or(ApiError::NotFound)?;
-            return Ok(ExternalSearchResponse {
-                results: vec![local_result(&model, Vec::new())],
-                sources: Vec::new(),
-            });
-        }
-        Err(ApiError::NotFound) => {}
-        Err(other) => return Err(other),
+    if let Some(paper) = resolve_model(db, q).await? {
+        return Ok(ExternalSearchResponse {
+            results: vec![local_result(&paper, Vec::new())],
+            sources: Vec::new(),
+        });
     }
     // DBLP's CoRR records mirror arXiv, which has the abstract.
     let fetch = corr_arxiv_id(key).map_or_else(|| key.clone(), PaperKey::from);
-    let service = match fetch {
-        PaperKey::Arxiv(_) => Service::Arxiv,
-        PaperKey::Doi(_) => Service::Crossref,
-        PaperKey::Dblp(_) | PaperKey::Legacy(_) => Service::Dblp,
-    };
-    let outcome = upstreams.fetch(&fetch).await.map(|found| vec![found]);
+    let service = service_of(&fetch);
+    let outcome = upstreams.look_up(&fetch).await.map(|found| vec![found]);
     let outcome = match outcome {
         Err(UpstreamError::NotFound(_)) => Ok(Vec::new()),
         other => other,
     };
-    Ok(merge(db, Vec::new(), vec![(service, outcome)]).await?)
+    merge(db, Vec::new(), vec![(service, outcome)]).await
 }
 
 /// Title words: ours first, then all three services at once.
@@ -150,17 +142,18 @@ impl Found {
             || shared(&m.dblp_key, &other.dblp_key)
             || {
                 let title = title_key(&m.title);
-                title.len() >= MIN_MERGE_TITLE && title == title_key(&other.title)
+                title.chars().count() >= MIN_MERGE_TITLE && title == title_key(&other.title)
             }
     }
 
-    /// Adds what another service knows: its identifiers, and a venue other than "arXiv".
+    /// Adds what another service knows: its identifiers, and a venue other than a preprint server.
     fn absorb(&mut self, service: Service, other: Metadata) {
         let m = &mut self.metadata;
         m.arxiv_id = m.arxiv_id.take().or(other.arxiv_id);
         m.doi = m.doi.take().or(other.doi);
         m.dblp_key = m.dblp_key.take().or(other.dblp_key);
-        if m.venue.as_deref().is_none_or(|v| v == "arXiv") && other.venue.is_some() {
+        let preprint = |venue: Option<&str>| venue.is_none_or(|v| v == "arXiv" || v == "CoRR");
+        if preprint(m.venue.as_deref()) && !preprint(other.venue.as_deref()) {
             m.venue = other.venue;
             m.year = other.year.or(m.year);
         }
@@ -189,16 +182,16 @@ impl Found {
         keys
     }
 
-    fn into_result(self) -> ExternalPaper {
+    /// The find as a result, when it has an identifier to import it by.
+    fn into_result(self) -> Option<ExternalPaper> {
         let m = self.metadata;
         // The identifier import fetches best from: arXiv has abstracts, Crossref has most DOIs.
         let identifier = m
             .arxiv_id
             .clone()
             .or_else(|| m.doi.clone())
-            .or_else(|| m.dblp_key.clone())
-            .unwrap_or_default();
-        ExternalPaper {
+            .or_else(|| m.dblp_key.clone())?;
+        Some(ExternalPaper {
             source: self.found_by[0],
             found_by: self.found_by,
             paper_id: None,
@@ -211,7 +204,7 @@ impl Found {
             doi: m.doi,
             dblp_key: m.dblp_key,
             summary_count: 0,
-        }
+        })
     }
 }
 
@@ -252,7 +245,7 @@ async fn merge(
         .iter()
         .map(|f| f.keys().iter().find_map(|k| by_key.get(k).copied()))
         .collect();
-    let mut ours = db::papers::by_ids(db, ours_of.iter().flatten().copied().collect()).await?;
+    let ours = db::papers::by_ids(db, ours_of.iter().flatten().copied().collect()).await?;
     let mut results: Vec<ExternalPaper> = Vec::new();
     let mut seen: HashMap<i64, usize> = HashMap::new();
     for paper in local {
@@ -263,17 +256,24 @@ async fn merge(
     for (find, ours_id) in found.into_iter().zip(ours_of) {
         // A merged-away paper's keys name the paper it lives on; that one is listed instead.
         let paper = ours_id
-            .and_then(|id| ours.remove(&id))
+            .and_then(|id| ours.get(&id))
             .filter(|p| p.merged_into.is_none());
         match paper {
             Some(paper) => match seen.get(&paper.id) {
-                Some(&at) => results[at].found_by.extend(find.found_by),
+                Some(&at) => {
+                    let listed = &mut results[at].found_by;
+                    for source in find.found_by {
+                        if !listed.contains(&source) {
+                            listed.push(source);
+                        }
+                    }
+                }
                 None => {
                     seen.insert(paper.id, results.len());
-                    results.push(local_result(&paper, find.found_by));
+                    results.push(local_result(paper, find.found_by));
                 }
             },
-            None => external.push(find.into_result()),
+            None => external.extend(find.into_result()),
         }
     }
     results.extend(external);
@@ -303,7 +303,7 @@ fn report(service: Service, outcome: Result<Vec<Metadata>, UpstreamError>) -> (S
                 source,
                 outcome,
                 found: 0,
-                detail: Some(error.to_string()),
+                detail: Some(error.public_detail()),
             };
             (report, Vec::new())
         }

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use shared::api::{
-    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef, PaperSort,
-    ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
+    FollowState, MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef,
+    PaperSort, ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery,
+    VenueYear,
 };
 use shared::ids::{ArxivId, PaperKey};
 
@@ -509,6 +510,18 @@ pub async fn follow(
     Ok(())
 }
 
+/// Whether a user follows a (live) paper.
+pub async fn following(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    paper_id: i64,
+) -> Result<FollowState, ApiError> {
+    let paper = live(db, paper_id, "/follow").await?;
+    Ok(FollowState {
+        following: db::papers::is_following(db, user_id, paper.id).await?,
+    })
+}
+
 /// Every venue with its years and their numbers of papers and summaries.
 pub async fn venues(db: &impl ConnectionTrait) -> Result<Vec<Venue>, ApiError> {
     let mut venues: Vec<Venue> = Vec::new();
@@ -762,13 +775,17 @@ fn candidate_keys(input: &str) -> Vec<String> {
 
 /// The paper a key of any form resolves to (following merges), or 404.
 pub async fn resolve(db: &impl ConnectionTrait, key: &str) -> Result<Paper, ApiError> {
+    one(db, resolve_model(db, key).await?.ok_or(ApiError::NotFound)?).await
+}
+
+/// The stored paper a key of any form resolves to (following merges), if any.
+pub async fn resolve_model(db: &impl ConnectionTrait, key: &str) -> Result<Option<papers::Model>, ApiError> {
     let candidates = candidate_keys(key);
     let found = db::papers::find_keys(db, candidates.clone()).await?;
-    let paper_id = candidates
-        .iter()
-        .find_map(|k| found.get(k).copied())
-        .ok_or(ApiError::NotFound)?;
-    one(db, surviving(db, find(db, paper_id).await?).await?).await
+    match candidates.iter().find_map(|k| found.get(k).copied()) {
+        Some(paper_id) => Ok(Some(surviving(db, find(db, paper_id).await?).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The paper a merged paper now lives on (merges may chain; cycles cannot form, but are cut).
@@ -1071,6 +1088,7 @@ pub fn to_paper(model: papers::Model, keys: Vec<String>) -> Result<Paper, ApiErr
         title: model.title,
         abstract_text: model.r#abstract,
         venue: model.venue,
+        venue_key: model.venue_key,
         year: model.year,
         published_at: model.published_at,
         arxiv_id: model.arxiv_id,

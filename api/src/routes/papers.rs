@@ -2,12 +2,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
-    ExternalSearchQuery, ExternalSearchResponse, ImportRequest, MergeRequest, NewPaperRequest, Page, Paper,
-    PaperChange, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary, SummaryListQuery,
+    ExternalSearchQuery, ExternalSearchResponse, FollowState, ImportRequest, MergeRequest, NewPaperRequest,
+    Page, Paper, PaperChange, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary,
+    SummaryListQuery,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{MaybeAuthUser, Writer};
+use crate::auth::{AuthUser, MaybeAuthUser, Writer};
 use crate::domain::{paper_search, papers};
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_paper)
         .service(get_paper_bibtex)
         .service(list_paper_summaries)
+        .service(get_follow)
         .service(follow_paper)
         .service(unfollow_paper)
         .service(update_paper)
@@ -136,6 +138,30 @@ async fn create_paper(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/papers/{}", paper.id)))
         .json(paper))
+}
+
+/// Whether the caller follows the paper.
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "get_paper_follow",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 200, description = "Whether the caller follows it", body = FollowState),
+        (status = 301, response = super::MovedPermanently),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/papers/{id}/follow")]
+async fn get_follow(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<FollowState>, ApiError> {
+    Ok(web::Json(
+        papers::following(&state.db, user.id, id.into_inner()).await?,
+    ))
 }
 
 /// Follow a paper, to be notified of its new summaries.

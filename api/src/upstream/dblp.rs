@@ -98,8 +98,9 @@ struct SearchResult {
 
 #[derive(Debug, Deserialize)]
 struct Hits {
+    /// Read one by one, so that one odd record does not spoil the rest.
     #[serde(default)]
-    hit: OneOrMany<Hit>,
+    hit: OneOrMany<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,6 +171,7 @@ pub(super) fn parse_search(status: StatusCode, body: &str) -> Result<Vec<Metadat
     let hits = answer.result.hits.map(|h| h.hit.into_vec()).unwrap_or_default();
     Ok(hits
         .into_iter()
+        .filter_map(|hit| serde_json::from_value::<Hit>(hit).ok())
         .map(|hit| {
             let info = hit.info;
             let year = info.year.and_then(|y| y.parse().ok());

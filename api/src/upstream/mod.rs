@@ -59,6 +59,33 @@ pub enum UpstreamError {
     Timeout(Service),
 }
 
+impl UpstreamError {
+    /// What a client is told: which service and what kind of failure, never its raw answer
+    /// (which may hold our configured URLs or parser internals).
+    pub fn public_detail(&self) -> String {
+        match self {
+            UpstreamError::NotFound(service) => format!("{} does not know this identifier.", service.name()),
+            UpstreamError::Failed { service, .. } => {
+                format!(
+                    "{} could not be reached or gave an answer we cannot read; try again later.",
+                    service.name()
+                )
+            }
+            UpstreamError::Timeout(service) => {
+                format!("{} did not answer in time; try again later.", service.name())
+            }
+        }
+    }
+}
+
+/// Whether a request may wait for its turn at arXiv (imports do) or must go now or not at all
+/// (searches, which anyone may start: queued, they would hold up imports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Patience {
+    Queue,
+    Now,
+}
+
 /// A paper's metadata as a service describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
@@ -174,46 +201,47 @@ impl Upstreams {
     /// The metadata of the paper an identifier names, from the service that identifier belongs to.
     /// Legacy keys name nothing any service knows.
     pub async fn fetch(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
-        self.fetch_raw(key).await.map(Metadata::cleaned)
+        self.fetch_raw(key, Patience::Queue).await.map(Metadata::cleaned)
+    }
+
+    /// [`Upstreams::fetch`] for a search: no queueing at arXiv, no retries, and the whole call
+    /// bounded by the upstream timeout.
+    pub async fn look_up(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
+        let service = service_of(key);
+        tokio::time::timeout(self.timeout, self.fetch_raw(key, Patience::Now))
+            .await
+            .map_err(|_| UpstreamError::Timeout(service))?
+            .map(Metadata::cleaned)
     }
 
     /// Papers one service finds for title words, best first (at most [`SEARCH_RESULTS`]). The
     /// whole search, arXiv's spacing and retries included, is bounded by the upstream timeout.
     pub async fn search(&self, service: Service, words: &[String]) -> Result<Vec<Metadata>, UpstreamError> {
         let rows = SEARCH_RESULTS.to_string();
+        let (url, query) = match service {
+            Service::Arxiv => {
+                let terms: Vec<String> = words.iter().map(|w| format!("ti:{w}")).collect();
+                (
+                    self.arxiv_url.clone(),
+                    [("search_query", terms.join(" AND ")), ("max_results", rows)].to_vec(),
+                )
+            }
+            Service::Crossref => (
+                format!("{}/works", self.crossref_url),
+                [("query.bibliographic", words.join(" ")), ("rows", rows)].to_vec(),
+            ),
+            Service::Dblp => (
+                format!("{}/search/publ/api", self.dblp_url),
+                [("q", words.join(" ")), ("format", "json".to_owned()), ("h", rows)].to_vec(),
+            ),
+        };
+        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let search = async {
+            let (status, body) = self.get(service, &url, &query, Patience::Now).await?;
             match service {
-                Service::Arxiv => {
-                    let query = words
-                        .iter()
-                        .map(|w| format!("ti:{w}"))
-                        .collect::<Vec<_>>()
-                        .join(" AND ");
-                    let (status, body) = self
-                        .get(
-                            service,
-                            &self.arxiv_url,
-                            &[("search_query", &query), ("max_results", &rows)],
-                        )
-                        .await?;
-                    arxiv::parse_search(status, &body)
-                }
-                Service::Crossref => {
-                    let url = format!("{}/works", self.crossref_url);
-                    let query = words.join(" ");
-                    let (status, body) = self
-                        .get(service, &url, &[("query.bibliographic", &query), ("rows", &rows)])
-                        .await?;
-                    crossref::parse_search(status, &body)
-                }
-                Service::Dblp => {
-                    let url = format!("{}/search/publ/api", self.dblp_url);
-                    let query = words.join(" ");
-                    let (status, body) = self
-                        .get(service, &url, &[("q", &query), ("format", "json"), ("h", &rows)])
-                        .await?;
-                    dblp::parse_search(status, &body)
-                }
+                Service::Arxiv => arxiv::parse_search(status, &body),
+                Service::Crossref => crossref::parse_search(status, &body),
+                Service::Dblp => dblp::parse_search(status, &body),
             }
         };
         let found = tokio::time::timeout(self.timeout, search)
@@ -227,7 +255,7 @@ impl Upstreams {
             .collect())
     }
 
-    async fn fetch_raw(&self, key: &PaperKey) -> Result<Metadata, UpstreamError> {
+    async fn fetch_raw(&self, key: &PaperKey, patience: Patience) -> Result<Metadata, UpstreamError> {
         match key {
             PaperKey::Arxiv(id) => {
                 let (status, body) = self
@@ -235,38 +263,44 @@ impl Upstreams {
                         Service::Arxiv,
                         &self.arxiv_url,
                         &[("id_list", id.as_str()), ("max_results", "1")],
+                        patience,
                     )
                     .await?;
                 arxiv::parse(status, &body)
             }
             PaperKey::Doi(doi) => {
                 let url = format!("{}/works/{}", self.crossref_url, encode_path(doi.as_str()));
-                let (status, body) = self.get(Service::Crossref, &url, &[]).await?;
+                let (status, body) = self.get(Service::Crossref, &url, &[], patience).await?;
                 crossref::parse(status, &body)
             }
             PaperKey::Dblp(key) => {
                 let url = format!("{}/rec/{}.xml", self.dblp_url, encode_path(key.as_str()));
-                let (status, body) = self.get(Service::Dblp, &url, &[]).await?;
+                let (status, body) = self.get(Service::Dblp, &url, &[], patience).await?;
                 dblp::parse(status, &body)
             }
             PaperKey::Legacy(_) => Err(UpstreamError::NotFound(Service::Dblp)),
         }
     }
 
-    /// One GET with retries on 429 and 503: the status and body of the last answer that was not
-    /// one of those.
+    /// One GET with retries on 429 and 503 (when it may wait): the status and body of the last
+    /// answer that was not one of those.
     async fn get(
         &self,
         service: Service,
         url: &str,
         query: &[(&str, &str)],
+        patience: Patience,
     ) -> Result<(StatusCode, String), UpstreamError> {
         let failed = |detail: String| UpstreamError::Failed { service, detail };
+        let attempts = match patience {
+            Patience::Queue => ATTEMPTS,
+            Patience::Now => 1,
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             if service == Service::Arxiv {
-                self.wait_for_arxiv().await;
+                self.wait_for_arxiv(patience).await?;
             }
             let url =
                 url::Url::parse_with_params(url, query).map_err(|e| failed(format!("bad base URL: {e}")))?;
@@ -282,7 +316,7 @@ impl Upstreams {
                 StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
             ) {
                 let wait = retry_after(response.headers()).unwrap_or(Duration::from_secs(1 << attempt));
-                if attempt >= ATTEMPTS || wait > MAX_RETRY_WAIT {
+                if attempt >= attempts || wait > MAX_RETRY_WAIT {
                     return Err(failed(format!("answered {status} after {attempt} attempts")));
                 }
                 tracing::info!(service = service.name(), %status, wait_s = wait.as_secs_f64(), "upstream asks us to wait");
@@ -296,17 +330,35 @@ impl Upstreams {
         }
     }
 
-    /// Holds the caller until three seconds have passed since the previous arXiv request.
-    async fn wait_for_arxiv(&self) {
-        let mut last = self.arxiv_last.lock().await;
+    /// Holds the caller until three seconds have passed since the previous arXiv request; a
+    /// caller that may not wait gets a timeout instead when arXiv's turn is taken.
+    async fn wait_for_arxiv(&self, patience: Patience) -> Result<(), UpstreamError> {
+        let busy = || UpstreamError::Timeout(Service::Arxiv);
+        let mut last = match patience {
+            Patience::Queue => self.arxiv_last.lock().await,
+            Patience::Now => self.arxiv_last.try_lock().map_err(|_| busy())?,
+        };
         if let Some(previous) = *last {
             let ready = previous + ARXIV_SPACING;
             let now = Instant::now();
             if ready > now {
+                if patience == Patience::Now {
+                    return Err(busy());
+                }
                 tokio::time::sleep(ready - now).await;
             }
         }
         *last = Some(Instant::now());
+        Ok(())
+    }
+}
+
+/// The service an identifier belongs to (legacy keys belong to none; DBLP answers for them).
+pub fn service_of(key: &PaperKey) -> Service {
+    match key {
+        PaperKey::Arxiv(_) => Service::Arxiv,
+        PaperKey::Doi(_) => Service::Crossref,
+        PaperKey::Dblp(_) | PaperKey::Legacy(_) => Service::Dblp,
     }
 }
 

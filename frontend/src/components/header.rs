@@ -12,6 +12,8 @@ pub fn site_header() -> Html {
     let route = use_route::<Route>();
     let at_home = route == Some(Route::Home);
     let at_users = route == Some(Route::Users);
+    let at_venues = matches!(route, Some(Route::Venues | Route::Venue { .. }));
+    let at_search = route == Some(Route::Search);
     html! {
         <header class="site-header">
             // First focusable element, so keyboard readers skip the navigation in one step.
@@ -22,7 +24,9 @@ pub fn site_header() -> Html {
                     <nav class="site-nav" aria-label="Main">
                         <ul>
                             <li><NavLink to={Route::Home} current={at_home}>{ "Home" }</NavLink></li>
+                            <li><NavLink to={Route::Venues} current={at_venues}>{ "Venues" }</NavLink></li>
                             <li><NavLink to={Route::Users} current={at_users}>{ "Users" }</NavLink></li>
+                            <li><NavLink to={Route::Search} current={at_search}>{ "Add a paper" }</NavLink></li>
                         </ul>
                     </nav>
                     <AccountNav />

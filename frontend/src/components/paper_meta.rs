@@ -65,6 +65,16 @@ pub fn paper_links(paper: &Paper) -> Vec<PaperLink> {
             });
         }
     }
+    // Citations and related work: both search by title, which every paper has.
+    let title = crate::api::percent_encode(&paper.title, b"");
+    links.push(PaperLink {
+        label: "Google Scholar".into(),
+        href: format!("https://scholar.google.com/scholar?q={title}"),
+    });
+    links.push(PaperLink {
+        label: "Semantic Scholar".into(),
+        href: format!("https://www.semanticscholar.org/search?q={title}"),
+    });
     links
 }
 

@@ -23,6 +23,11 @@ pub enum FeedSource {
     User {
         username: String,
     },
+    /// Summaries of a venue's papers (of one year), newest first.
+    Venue {
+        venue_key: String,
+        year: Option<i32>,
+    },
 }
 
 #[derive(Properties, PartialEq)]
@@ -44,6 +49,9 @@ pub fn summary_feed(props: &SummaryFeedProps) -> Html {
             FeedSource::All(sort) => api::list_summaries(*sort, cursor).await,
             FeedSource::Paper { id, sort } => api::list_paper_summaries(id, *sort, cursor).await,
             FeedSource::User { username } => api::list_user_summaries(username, cursor).await,
+            FeedSource::Venue { venue_key, year } => {
+                api::list_venue_summaries(venue_key, *year, cursor).await
+            }
         }
     });
     html! {

@@ -49,6 +49,7 @@ fn paper(title: &str, venue: &str) -> Paper {
         authors: vec!["Ada Lovelace".to_owned(), "Marks and Spencer Group".to_owned()],
         abstract_text: None,
         venue: Some(venue.to_owned()),
+        venue_key: None,
         year: Some(1843),
         published_at: None,
         category: shared::api::Category::Math,

@@ -332,7 +332,7 @@ pub fn secret_box(props: &SecretBoxProps) -> Html {
             let secret = secret.clone();
             let copied = copied.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                copied.set(Some(copy_to_clipboard(&secret).await));
+                copied.set(Some(crate::clipboard::copy(&secret).await));
             });
         })
     };
@@ -360,15 +360,6 @@ pub fn secret_box(props: &SecretBoxProps) -> Html {
             </div>
         </div>
     }
-}
-
-/// The async clipboard API; `false` when the browser refused (no permission, insecure page).
-async fn copy_to_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let promise = window.navigator().clipboard().write_text(text);
-    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 // Native only, like its tokio and ServerRenderer dev-dependencies.

@@ -43,6 +43,9 @@ pub enum ApiError {
     /// The resource lives elsewhere now (a merged paper): 301 to `Location`.
     #[error("moved to {0}")]
     Moved(String),
+    /// `If-Match` names another version than the current one.
+    #[error("precondition failed")]
+    PreconditionFailed,
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -112,6 +115,12 @@ impl ApiError {
                 Some(format!("This now lives at {location}.")),
                 None,
             ),
+            ApiError::PreconditionFailed => (
+                "precondition-failed",
+                "Precondition failed",
+                Some("It changed since you loaded it: reload, then apply your change again.".to_owned()),
+                None,
+            ),
             ApiError::PayloadTooLarge => (
                 "payload-too-large",
                 "Payload too large",
@@ -170,6 +179,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -140,26 +140,30 @@ pub async fn conditional_get(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
-    if !response.headers().contains_key(header::ETAG) {
-        let small = matches!(response.body().size(), BodySize::Sized(n) if n <= MAX_ETAG_BODY);
-        if !small {
-            return Ok(ServiceResponse::new(req, response));
-        }
-        let (head, body) = response.into_parts();
-        let bytes = actix_web::body::to_bytes(body)
-            .await
-            .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
-        let digest = Sha256::digest(&bytes);
-        let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        response = head.set_body(BoxBody::new(bytes));
-        if let Ok(value) = HeaderValue::from_str(&format!("W/\"{tag}\"")) {
-            response.headers_mut().insert(header::ETAG, value);
-        }
+    // A tag the handler set names a version for `If-Match` (a summary's revision), not the bytes
+    // of this representation (which also carry votes and the reader's own vote): it is passed
+    // on, but never answers `If-None-Match`.
+    if response.headers().contains_key(header::ETAG) {
+        return Ok(ServiceResponse::new(req, response));
     }
-    let matches = match (&if_none_match, response.headers().get(header::ETAG)) {
-        (Some(wanted), Some(etag)) => etag_matches(wanted, etag),
-        _ => false,
-    };
+    let small = matches!(response.body().size(), BodySize::Sized(n) if n <= MAX_ETAG_BODY);
+    if !small {
+        return Ok(ServiceResponse::new(req, response));
+    }
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
+    let digest = Sha256::digest(&bytes);
+    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("W/\"{tag}\"");
+    let matches = if_none_match
+        .as_ref()
+        .is_some_and(|wanted| HeaderValue::from_str(&etag).is_ok_and(|etag| etag_matches(wanted, &etag)));
+    response = head.set_body(BoxBody::new(bytes));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
     if matches {
         let mut not_modified = HttpResponse::NotModified();
         for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_initial;
 mod m20261201_000001_sessions_outbox;
 mod m20261201_000002_paper_keys;
+mod m20261201_000003_live_summaries;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_initial::Migration),
             Box::new(m20261201_000001_sessions_outbox::Migration),
             Box::new(m20261201_000002_paper_keys::Migration),
+            Box::new(m20261201_000003_live_summaries::Migration),
         ]
     }
 }

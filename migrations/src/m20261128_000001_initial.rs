@@ -23,7 +23,7 @@ use sea_orm_migration::prelude::*;
 pub(crate) mod accounts;
 mod community;
 pub(crate) mod papers;
-mod summaries;
+pub(crate) mod summaries;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

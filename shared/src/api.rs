@@ -165,6 +165,18 @@ fn integral_year<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Op
     Ok(Some(number as i32))
 }
 
+/// A vote as a JSON number: `1.0` is the integer 1 (see [`integral_year`]); anything but -1, 0
+/// and 1 is refused.
+fn integral_vote<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i8, D::Error> {
+    let number = f64::deserialize(deserializer)?;
+    match number {
+        -1.0 => Ok(-1),
+        0.0 => Ok(0),
+        1.0 => Ok(1),
+        _ => Err(serde::de::Error::custom(format!("{number} is not -1, 0 or 1"))),
+    }
+}
+
 /// An author's name as entered by hand: 1 to 200 characters, not only spaces, no control
 /// characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -477,6 +489,155 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_url: Option<String>,
     pub license: String,
+}
+
+/// Longest summary body, in characters.
+pub const MAX_SUMMARY_MARKDOWN: usize = 100_000;
+/// Most tags on one summary.
+pub const MAX_TAGS: usize = 10;
+
+/// The licence a summary is published under (SPDX ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum License {
+    #[default]
+    #[serde(rename = "CC-BY-4.0")]
+    CcBy4,
+    #[serde(rename = "CC-BY-SA-4.0")]
+    CcBySa4,
+    #[serde(rename = "CC-BY-NC-4.0")]
+    CcByNc4,
+    #[serde(rename = "CC-BY-NC-SA-4.0")]
+    CcByNcSa4,
+    #[serde(rename = "CC0-1.0")]
+    Cc0,
+}
+
+impl License {
+    pub const ALL: [License; 5] = [
+        License::CcBy4,
+        License::CcBySa4,
+        License::CcByNc4,
+        License::CcByNcSa4,
+        License::Cc0,
+    ];
+
+    /// The SPDX id, as stored and sent.
+    pub fn spdx(self) -> &'static str {
+        match self {
+            License::CcBy4 => "CC-BY-4.0",
+            License::CcBySa4 => "CC-BY-SA-4.0",
+            License::CcByNc4 => "CC-BY-NC-4.0",
+            License::CcByNcSa4 => "CC-BY-NC-SA-4.0",
+            License::Cc0 => "CC0-1.0",
+        }
+    }
+}
+
+/// `POST /summaries`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSummaryRequest {
+    /// The paper summarised.
+    pub paper_id: String,
+    /// Markdown with `$…$` / `$$…$$` math and `\cite{key}` links (up to 100,000 characters).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100000, pattern = r"\S")
+    )]
+    pub body_markdown: String,
+    /// Hide the author's name from everyone but the author and moderators.
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// Up to 10 tags, stored lowercase with spaces as `-` and only letters, digits, `.`, `+`
+    /// and `-` kept (at most 40 characters each); repeats and empty ones are dropped.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub license: License,
+}
+
+/// `PATCH /summaries/{id}`: what to change; every change makes a new revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SummaryChange {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100000, pattern = r"\S")
+    )]
+    pub body_markdown: Option<String>,
+    pub anonymous: Option<bool>,
+    pub visibility: Option<Visibility>,
+    /// Replaces the tags (cleaned as in `NewSummaryRequest`).
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub tags: Option<Vec<String>>,
+    pub license: Option<License>,
+    /// A new share link for an unlisted summary; the old one stops working.
+    #[serde(default)]
+    pub rotate_share_link: bool,
+}
+
+/// One entry of `GET /summaries/{id}/revisions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisionInfo {
+    /// 1 for the first version.
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    /// Made by a moderator rather than the author.
+    pub by_moderator: bool,
+}
+
+/// `GET /summaries/{id}/revisions/{n}`: one revision's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Revision {
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub by_moderator: bool,
+    pub body_markdown: String,
+}
+
+/// `PUT /summaries/{id}/vote`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VoteRequest {
+    /// 1 up, -1 down, 0 takes the vote back.
+    #[cfg_attr(feature = "openapi", schema(minimum = -1, maximum = 1))]
+    #[serde(deserialize_with = "integral_vote")]
+    pub value: i8,
+}
+
+/// The tallies after a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteResponse {
+    pub score: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub my_vote: i8,
+}
+
+/// `POST /render`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RenderRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 100000))]
+    pub markdown: String,
+}
+
+/// What `POST /render` made of the markdown: exactly what a summary with it would publish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenderResponse {
+    pub html: String,
 }
 
 /// Order of a summary list.

@@ -159,7 +159,12 @@ async fn every_html_page_has_a_policy_and_https_sites_send_hsts() {
 async fn undeclared_methods_get_405_with_allow() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     for (method, path, allow) in [
-        (reqwest::Method::DELETE, "/api/v1/summaries", "GET, HEAD"),
+        (reqwest::Method::DELETE, "/api/v1/summaries", "GET, HEAD, POST"),
+        (
+            reqwest::Method::POST,
+            "/api/v1/summaries/7",
+            "GET, HEAD, PATCH, DELETE",
+        ),
         (reqwest::Method::PUT, "/api/v1/me", "GET, HEAD, PATCH"),
         (reqwest::Method::GET, "/api/v1/auth/login", "POST"),
         (reqwest::Method::POST, "/api/v1/papers/7", "GET, HEAD, PATCH"),

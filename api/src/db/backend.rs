@@ -6,11 +6,11 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement,
 };
 use sea_orm::{
-    AccessMode, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, QuerySelect, QueryTrait,
-    TransactionOptions,
+    AccessMode, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, PrimaryKeyTrait, QuerySelect,
+    QueryTrait, TransactionOptions,
 };
 
-use super::entity::{papers, users};
+use super::entity::{papers, summaries, users};
 
 /// What a backend spells its own way.
 pub trait Dialect: Sync {
@@ -92,28 +92,32 @@ pub fn of(db: &impl ConnectionTrait) -> &'static dyn Dialect {
     }
 }
 
-/// Locks a user's row for the rest of the transaction (see [`Dialect::lock`]).
-pub async fn lock_user(txn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
-    let query = users::Entity::find_by_id(user_id)
-        .select_only()
-        .column(users::Column::Id)
-        .into_query();
+/// Locks one row, by id, for the rest of the transaction (see [`Dialect::lock`]).
+async fn lock_row<E>(txn: &impl ConnectionTrait, id: i64) -> Result<(), sea_orm::DbErr>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let query = E::find_by_id(id).select_only().expr(Expr::value(1)).into_query();
     if let Some(statement) = of(txn).lock(query) {
         txn.query_one(&statement).await?;
     }
     Ok(())
 }
 
-/// Locks a paper's row for the rest of the transaction (see [`Dialect::lock`]).
+/// Locks a user's row: credential changes.
+pub async fn lock_user(txn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
+    lock_row::<users::Entity>(txn, user_id).await
+}
+
+/// Locks a paper's row: merges, and writes that change its summary count.
 pub async fn lock_paper(txn: &impl ConnectionTrait, paper_id: i64) -> Result<(), sea_orm::DbErr> {
-    let query = papers::Entity::find_by_id(paper_id)
-        .select_only()
-        .column(papers::Column::Id)
-        .into_query();
-    if let Some(statement) = of(txn).lock(query) {
-        txn.query_one(&statement).await?;
-    }
-    Ok(())
+    lock_row::<papers::Entity>(txn, paper_id).await
+}
+
+/// Locks a summary's row: edits, deletes and votes.
+pub async fn lock_summary(txn: &impl ConnectionTrait, summary_id: i64) -> Result<(), sea_orm::DbErr> {
+    lock_row::<summaries::Entity>(txn, summary_id).await
 }
 
 /// Moves a table's id generator past its largest id (see [`Dialect::sync_id_sequence`]).

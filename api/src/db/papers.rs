@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Unchanged,
 };
 use shared::api::{PaperListQuery, PaperSort};
 
-use super::entity::{paper_follows, paper_keys, papers};
+use super::entity::{paper_follows, paper_keys, papers, summaries};
 use super::pagination::Cursor;
 use crate::error::ApiError;
 
@@ -274,6 +274,29 @@ pub async fn follow(
     })
     .on_conflict_do_nothing()
     .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Sets a paper's `summary_count` to the number of its summaries matching `listed` (the
+/// visibility scope's condition). Call under the paper's row lock, so concurrent writers count
+/// one after the other.
+pub async fn recount_summaries(
+    db: &impl ConnectionTrait,
+    paper_id: i64,
+    listed: Condition,
+) -> Result<(), sea_orm::DbErr> {
+    let count = summaries::Entity::find()
+        .filter(summaries::Column::PaperId.eq(paper_id))
+        .filter(listed)
+        .count(db)
+        .await?;
+    papers::ActiveModel {
+        id: Unchanged(paper_id),
+        summary_count: Set(i32::try_from(count).unwrap_or(i32::MAX)),
+        ..Default::default()
+    }
+    .update(db)
     .await?;
     Ok(())
 }

@@ -1,12 +1,17 @@
 //! Summary rows: keyset pages under a condition (the visibility scope's), lookup, and the rows
-//! that hang on summaries (tags, the reader's votes), one batched query per table.
+//! that hang on summaries (tags, revisions, votes), read in one batched query per table.
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Unchanged,
+};
 use shared::api::SummarySort;
 
-use super::entity::{summaries, summary_tags, votes};
+use super::entity::{summaries, summary_revisions, summary_tags, votes};
 use super::pagination::Cursor;
 use crate::error::ApiError;
 
@@ -98,4 +103,133 @@ pub async fn votes_of(
         .into_iter()
         .map(|v| (v.summary_id, v.value))
         .collect())
+}
+
+/// The author's live (not deleted) summary of a paper.
+pub async fn live_of(
+    db: &impl ConnectionTrait,
+    paper_id: i64,
+    author_id: i64,
+) -> Result<Option<summaries::Model>, sea_orm::DbErr> {
+    summaries::Entity::find()
+        .filter(summaries::Column::PaperId.eq(paper_id))
+        .filter(summaries::Column::AuthorId.eq(author_id))
+        .filter(summaries::Column::DeletedAt.is_null())
+        .one(db)
+        .await
+}
+
+/// Records a revision's text.
+pub async fn add_revision(
+    db: &impl ConnectionTrait,
+    summary: &summaries::Model,
+    editor_id: i64,
+) -> Result<(), sea_orm::DbErr> {
+    summary_revisions::Entity::insert(summary_revisions::ActiveModel {
+        summary_id: Set(summary.id),
+        revision: Set(summary.revision),
+        body_markdown: Set(summary.body_markdown.clone()),
+        editor_id: Set(editor_id),
+        created_at: Set(summary.updated_at),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a summary's tags.
+pub async fn set_tags(
+    db: &impl ConnectionTrait,
+    summary_id: i64,
+    tags: &[String],
+) -> Result<(), sea_orm::DbErr> {
+    summary_tags::Entity::delete_many()
+        .filter(summary_tags::Column::SummaryId.eq(summary_id))
+        .exec(db)
+        .await?;
+    if tags.is_empty() {
+        return Ok(());
+    }
+    summary_tags::Entity::insert_many(tags.iter().map(|tag| summary_tags::ActiveModel {
+        summary_id: Set(summary_id),
+        tag: Set(tag.clone()),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// A summary's revisions, oldest first.
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    summary_id: i64,
+) -> Result<Vec<summary_revisions::Model>, sea_orm::DbErr> {
+    summary_revisions::Entity::find()
+        .filter(summary_revisions::Column::SummaryId.eq(summary_id))
+        .order_by_asc(summary_revisions::Column::Revision)
+        .all(db)
+        .await
+}
+
+pub async fn revision(
+    db: &impl ConnectionTrait,
+    summary_id: i64,
+    revision: i32,
+) -> Result<Option<summary_revisions::Model>, sea_orm::DbErr> {
+    summary_revisions::Entity::find()
+        .filter(summary_revisions::Column::SummaryId.eq(summary_id))
+        .filter(summary_revisions::Column::Revision.eq(revision))
+        .one(db)
+        .await
+}
+
+/// Sets (or, with 0, takes back) one user's vote, then recounts the summary's tallies from the
+/// votes themselves, so they are exact whatever ran before. Call under the summary's row lock.
+pub async fn vote(
+    db: &impl ConnectionTrait,
+    summary_id: i64,
+    user_id: i64,
+    value: i16,
+    now: DateTime<Utc>,
+) -> Result<summaries::Model, sea_orm::DbErr> {
+    if value == 0 {
+        votes::Entity::delete_many()
+            .filter(votes::Column::SummaryId.eq(summary_id))
+            .filter(votes::Column::UserId.eq(user_id))
+            .exec(db)
+            .await?;
+    } else {
+        votes::Entity::insert(votes::ActiveModel {
+            summary_id: Set(summary_id),
+            user_id: Set(user_id),
+            value: Set(value),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([votes::Column::SummaryId, votes::Column::UserId])
+                .update_columns([votes::Column::Value, votes::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    }
+    let count = |value: i16| {
+        votes::Entity::find()
+            .filter(votes::Column::SummaryId.eq(summary_id))
+            .filter(votes::Column::Value.eq(value))
+            .count(db)
+    };
+    let up = i32::try_from(count(1).await?).unwrap_or(i32::MAX);
+    let down = i32::try_from(count(-1).await?).unwrap_or(i32::MAX);
+    summaries::ActiveModel {
+        id: Unchanged(summary_id),
+        upvotes: Set(up),
+        downvotes: Set(down),
+        score: Set(up - down),
+        ..Default::default()
+    }
+    .update(db)
+    .await
 }

@@ -3,6 +3,7 @@
 //! outbox and builds the response types. Handlers call exactly one of them.
 
 pub mod accounts;
+pub mod authoring;
 pub mod mail;
 pub mod paper_search;
 pub mod papers;

@@ -788,6 +788,14 @@ pub async fn resolve_model(db: &impl ConnectionTrait, key: &str) -> Result<Optio
     }
 }
 
+/// The paper with this id, or the one it was merged into.
+pub async fn surviving_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<papers::Model>, ApiError> {
+    match db::papers::find(db, id).await? {
+        Some(paper) => Ok(Some(surviving(db, paper).await?)),
+        None => Ok(None),
+    }
+}
+
 /// The paper a merged paper now lives on (merges may chain; cycles cannot form, but are cut).
 async fn surviving(db: &impl ConnectionTrait, mut paper: papers::Model) -> Result<papers::Model, ApiError> {
     for _ in 0..8 {

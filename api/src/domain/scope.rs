@@ -75,6 +75,13 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Whether the reader may change (edit, delete) this summary: its author and moderators.
+    /// Whether they are allowed to write at all (not banned, not a read-only token) is the
+    /// `Writer` extractor's to decide, before this is asked.
+    pub fn may_edit(&self, summary: &summaries::Model) -> bool {
+        self.is_author(summary) || self.is_moderator()
+    }
+
     /// Anonymous summaries show their author only to that author and to moderators.
     pub fn shows_author(&self, summary: &summaries::Model) -> bool {
         !summary.anonymous || self.is_author(summary) || self.is_moderator()

@@ -19,6 +19,17 @@ pub struct Filter<'a> {
     pub venue: Option<(&'a str, Option<i32>)>,
 }
 
+impl Filter<'_> {
+    /// Everything in a listing, of any paper.
+    pub fn of(listing: Listing) -> Filter<'static> {
+        Filter {
+            listing,
+            paper_id: None,
+            venue: None,
+        }
+    }
+}
+
 /// One page of a list.
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -62,11 +62,7 @@ pub async fn summaries(
         .await?
         .filter(|u| u.banned_at.is_none())
         .ok_or(ApiError::NotFound)?;
-    let filter = Filter {
-        listing: Listing::ByAuthor(author.id),
-        paper_id: None,
-        venue: None,
-    };
+    let filter = Filter::of(Listing::ByAuthor(author.id));
     summaries::list(
         db,
         scope,

@@ -4,11 +4,14 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::accounts::{
     AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportQuery, Me, UpdateMeRequest,
 };
+use shared::api::{Page, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::with_limits;
 use crate::auth::{AuthUser, Writer};
 use crate::domain::accounts::{self, ExportBody};
+use crate::domain::scope::{Listing, Scope};
+use crate::domain::summaries::{self, Filter};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -19,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_token)
         .service(revoke_token)
         .service(export_account)
+        .service(list_my_summaries)
         .service(resend_confirmation);
 }
 
@@ -147,6 +151,39 @@ async fn revoke_token(
 ) -> Result<HttpResponse, ApiError> {
     accounts::revoke_token(&state, &user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Every summary of the caller's that is not deleted, private and unlisted ones included, newest
+/// first.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "list_my_summaries",
+    params(SummaryListQuery),
+    responses(
+        (status = 200, description = "A page of the caller's summaries", body = Page<Summary>),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 422, response = super::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/summaries")]
+async fn list_my_summaries(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<SummaryListQuery>,
+) -> Result<web::Json<Page<Summary>>, ApiError> {
+    let page = summaries::list(
+        &state.db,
+        Scope::new(Some(&user)),
+        &state.config.public_url,
+        Filter::of(Listing::Own),
+        query.sort,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// Everything the caller wrote: summaries (all visibilities) and comments.

@@ -80,6 +80,7 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         Conflict,
         Unprocessable,
         TooManyRequests,
+        PreconditionFailed,
         Unavailable,
         NotModified,
         PayloadTooLarge,
@@ -255,6 +256,14 @@ pub struct Unprocessable(pub Problem);
     headers(("ETag" = String, description = "The current tag"))
 )]
 pub struct NotModified;
+
+/// `If-Match` names an older revision: someone changed it since it was loaded.
+#[derive(ToResponse)]
+#[response(
+    description = "Precondition failed",
+    content_type = "application/problem+json"
+)]
+pub struct PreconditionFailed(pub Problem);
 
 /// The body is larger than the limit (1 MiB for JSON).
 #[derive(ToResponse)]

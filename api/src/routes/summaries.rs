@@ -1,17 +1,31 @@
-//! `/api/v1/summaries`: reading summaries.
+//! `/api/v1/summaries`: reading, writing and voting on summaries, their revisions, and the
+//! renderer behind the editor's preview.
 
-use actix_web::{get, web};
-use shared::api::{GetSummaryQuery, Page, Summary, SummaryListQuery};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use shared::api::{
+    GetSummaryQuery, NewSummaryRequest, Page, RenderRequest, RenderResponse, Revision, RevisionInfo, Summary,
+    SummaryChange, SummaryListQuery, VoteRequest, VoteResponse,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::MaybeAuthUser;
+use crate::auth::{MaybeAuthUser, Writer};
+use crate::domain::authoring;
 use crate::domain::scope::Listing;
 use crate::domain::summaries::{self, Filter};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_summaries).service(get_summary);
+    cfg.service(list_summaries)
+        .service(create_summary)
+        .service(get_summary)
+        .service(update_summary)
+        .service(delete_summary)
+        .service(list_summary_revisions)
+        .service(get_summary_revision)
+        .service(vote_summary)
+        .service(render_markdown);
 }
 
 /// List public summaries, newest or best first.
@@ -33,16 +47,11 @@ async fn list_summaries(
     reader: MaybeAuthUser,
     query: web::Query<SummaryListQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
-    let filter = Filter {
-        listing: Listing::Site,
-        paper_id: None,
-        venue: None,
-    };
     let page = summaries::list(
         &state.db,
         state.scope(&reader),
         &state.config.public_url,
-        filter,
+        Filter::of(Listing::Site),
         query.sort,
         query.limit,
         query.cursor.as_deref(),
@@ -57,7 +66,9 @@ async fn list_summaries(
     operation_id = "get_summary",
     params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
     responses(
-        (status = 200, description = "The summary", body = Summary),
+        (status = 200, description = "The summary", body = Summary, headers(
+            ("ETag" = String, description = "The current revision's strong tag, for `If-Match`"),
+        )),
         (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
@@ -70,7 +81,7 @@ async fn get_summary(
     reader: MaybeAuthUser,
     id: web::Path<i64>,
     query: web::Query<GetSummaryQuery>,
-) -> Result<web::Json<Summary>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let summary = summaries::get(
         &state.db,
         state.scope(&reader),
@@ -79,5 +90,219 @@ async fn get_summary(
         query.share.as_deref(),
     )
     .await?;
-    Ok(web::Json(summary))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, authoring::etag(&summary.id, summary.revision)))
+        .json(summary))
+}
+
+/// Publish a summary of a paper. One live summary per author and paper: a second is 409 with
+/// the first one's `Location`.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "create_summary",
+    request_body = NewSummaryRequest,
+    responses(
+        (status = 201, description = "Published", body = Summary, headers(
+            ("Location" = String, description = "The summary's URL"),
+            ("ETag" = String, description = "The revision's strong tag, for `If-Match`"),
+        )),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 409, response = super::Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/summaries")]
+async fn create_summary(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    body: web::Json<NewSummaryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let written = authoring::create(&state.db, &state.config.public_url, &user, &body).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/summaries/{}", written.summary.id)))
+        .insert_header((header::ETAG, written.etag))
+        .json(written.summary))
+}
+
+/// Edit a summary (its author, or a moderator): every change is a new revision. Send the
+/// `ETag` you edited as `If-Match`; an edit of an older revision is refused with 412.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "update_summary",
+    params(
+        ("id" = String, Path, description = "Summary id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the revision edited"),
+    ),
+    request_body = SummaryChange,
+    responses(
+        (status = 200, description = "The summary", body = Summary, headers(
+            ("ETag" = String, description = "The new revision's strong tag"),
+        )),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+        (status = 412, response = super::PreconditionFailed),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/summaries/{id}")]
+async fn update_summary(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+    body: web::Json<SummaryChange>,
+) -> Result<HttpResponse, ApiError> {
+    let written = authoring::update(
+        &state.db,
+        &state.config.public_url,
+        &user,
+        id.into_inner(),
+        &body,
+        if_match(&req)?,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, written.etag))
+        .json(written.summary))
+}
+
+/// Delete a summary (its author, or a moderator). It no longer blocks writing a new one.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "delete_summary",
+    params(
+        ("id" = String, Path, description = "Summary id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the revision deleted"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+        (status = 412, response = super::PreconditionFailed),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/summaries/{id}")]
+async fn delete_summary(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    authoring::delete(&state.db, &user, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A summary's revisions, oldest first.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "list_summary_revisions",
+    params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
+    responses(
+        (status = 200, description = "Its revisions", body = Vec<RevisionInfo>),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/summaries/{id}/revisions")]
+async fn list_summary_revisions(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    id: web::Path<i64>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<web::Json<Vec<RevisionInfo>>, ApiError> {
+    let revisions = authoring::revisions(
+        &state.db,
+        state.scope(&reader),
+        id.into_inner(),
+        query.share.as_deref(),
+    )
+    .await?;
+    Ok(web::Json(revisions))
+}
+
+/// One revision's markdown.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "get_summary_revision",
+    params(
+        ("id" = String, Path, description = "Summary id"),
+        ("n" = i32, Path, description = "Revision number (1 is the first)"),
+        GetSummaryQuery,
+    ),
+    responses(
+        (status = 200, description = "The revision", body = Revision),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/summaries/{id}/revisions/{n}")]
+async fn get_summary_revision(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    path: web::Path<(i64, i32)>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<web::Json<Revision>, ApiError> {
+    let (id, n) = path.into_inner();
+    let revision =
+        authoring::revision(&state.db, state.scope(&reader), id, n, query.share.as_deref()).await?;
+    Ok(web::Json(revision))
+}
+
+/// Vote on a summary: 1, -1, or 0 to take the vote back. Idempotent; authors cannot vote on
+/// their own (403).
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "vote_summary",
+    params(("id" = String, Path, description = "Summary id")),
+    request_body = VoteRequest,
+    responses(
+        (status = 200, description = "The tallies after the vote", body = VoteResponse),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/summaries/{id}/vote")]
+async fn vote_summary(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    id: web::Path<i64>,
+    body: web::Json<VoteRequest>,
+) -> Result<web::Json<VoteResponse>, ApiError> {
+    Ok(web::Json(
+        authoring::vote(&state.db, &user, id.into_inner(), body.value).await?,
+    ))
+}
+
+/// Render markdown exactly as a summary with it would be published (the editor's preview).
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "render_markdown",
+    request_body = RenderRequest,
+    responses((status = 200, description = "The sanitised HTML, math as MathML", body = RenderResponse))
+)]
+#[post("/render")]
+async fn render_markdown(body: web::Json<RenderRequest>) -> Result<web::Json<RenderResponse>, ApiError> {
+    Ok(web::Json(authoring::render(&body.markdown)?))
+}
+
+/// The `If-Match` header, if sent.
+fn if_match(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .map(|value| {
+            value
+                .to_str()
+                .map_err(|_| ApiError::BadRequest("If-Match must be ASCII".to_owned()))
+        })
+        .transpose()
 }

@@ -5,7 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 use super::{accounts::Users, papers::Papers};
 
 #[derive(DeriveIden)]
-pub(super) enum Summaries {
+pub(crate) enum Summaries {
     Table,
     Id,
     PaperId,

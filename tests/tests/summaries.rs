@@ -1,0 +1,390 @@
+//! Writing summaries through the API, on SQLite and PostgreSQL: publishing (one live summary
+//! per author and paper, also under concurrent posts), editing with revisions and `If-Match`,
+//! visibility and share links, deleting, votes that stay exact under 50 concurrent voters, the
+//! paper's summary count through all of it, and who may do which.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::api::{Page, Paper, RevisionInfo, Summary, VoteResponse};
+use tests::{TestApp, TestUser, on_both_backends};
+
+on_both_backends!(with_demo =>
+    a_summary_is_published_edited_and_deleted,
+    one_live_summary_per_author_and_paper_even_under_concurrent_posts,
+    fifty_concurrent_voters_give_an_exact_score,
+    who_may_write_what,
+    render_is_the_published_html,
+);
+
+/// A demo paper nobody in these tests has summarised yet.
+async fn paper(app: &TestApp) -> Paper {
+    app.get_json("/api/v1/papers/resolve?key=1703.06870").await
+}
+
+async fn post_summary(app: &TestApp, user: &TestUser, body: Value) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        "/api/v1/summaries",
+        Some(&user.access_token),
+        Some(body),
+    )
+    .await
+}
+
+async fn vote(app: &TestApp, path: &str, voter: &TestUser, value: i8) -> reqwest::Response {
+    let token = Some(voter.access_token.as_str());
+    app.send(Method::PUT, path, token, Some(json!({"value": value})))
+        .await
+}
+
+/// Publishes a summary that must be accepted.
+async fn publish(app: &TestApp, user: &TestUser, body: Value) -> Summary {
+    let response = post_summary(app, user, body).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+async fn count_of(app: &TestApp, paper_id: &str) -> i64 {
+    let paper: Paper = app.get_json(&format!("/api/v1/papers/{paper_id}")).await;
+    paper.summary_count
+}
+
+async fn a_summary_is_published_edited_and_deleted(app: TestApp) {
+    let paper = paper(&app).await;
+    let before = count_of(&app, &paper.id).await;
+    let author = app.register("author").await;
+    let token = Some(author.access_token.as_str());
+    let created = post_summary(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Masks by $\\arg\\min_r \\|r\\|_2$.",
+               "tags": ["Instance Segmentation", "instance-segmentation"]}),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let etag = created.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(!etag.starts_with("W/"), "a strong ETag: {etag}");
+    let summary: Summary = created.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/summaries/{}", summary.id));
+    assert_eq!(summary.revision, 1);
+    assert_eq!(summary.license, "CC-BY-4.0");
+    assert_eq!(summary.tags, ["instance-segmentation"]);
+    assert!(summary.body_html.contains("<math"), "{}", summary.body_html);
+    assert_eq!(summary.author.as_ref().unwrap().username, "author");
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+
+    // An edit is a new revision with a new ETag; the old ETag is stale.
+    let path = format!("/api/v1/summaries/{}", summary.id);
+    let edit = |body: Value, if_match: Option<String>| {
+        let mut request = app
+            .client
+            .patch(app.url(&path))
+            .bearer_auth(&author.access_token)
+            .json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send()
+    };
+    let edited = edit(json!({"body_markdown": "Better: $x^2$."}), Some(etag.clone()))
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let new_etag = edited.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+    let edited: Summary = edited.json().await.unwrap();
+    assert_eq!(edited.revision, 2);
+    let stale = edit(json!({"body_markdown": "Lost update"}), Some(etag))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412, "a stale edit is refused");
+    let current: Summary = app.get_json(&path).await;
+    assert_eq!(current.body_markdown, "Better: $x^2$.", "and changed nothing");
+
+    let revisions: Vec<RevisionInfo> = app.get_json(&format!("{path}/revisions")).await;
+    assert_eq!(revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [1, 2]);
+    let first: Value = app.get_json(&format!("{path}/revisions/1")).await;
+    assert_eq!(first["body_markdown"], "Masks by $\\arg\\min_r \\|r\\|_2$.");
+
+    // Unlisted: gone from the paper's count and lists, readable with the share link only.
+    let unlisted: Summary = edit(json!({"visibility": "unlisted", "anonymous": true}), None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count_of(&app, &paper.id).await, before);
+    let share = unlisted
+        .share_url
+        .clone()
+        .expect("the author sees the share link");
+    let share_token = share.split("share=").nth(1).unwrap().to_owned();
+    assert_eq!(app.get(&path).await.status(), 404);
+    let shared: Summary = app.get_json(&format!("{path}?share={share_token}")).await;
+    assert_eq!(shared.author, None, "anonymous to readers");
+    assert_eq!(shared.share_url, None, "the link is the author's to hand out");
+    // Rotating the link ends the old one.
+    let rotated: Summary = edit(json!({"rotate_share_link": true}), None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(rotated.share_url, unlisted.share_url);
+    assert_eq!(
+        app.get(&format!("{path}?share={share_token}")).await.status(),
+        404
+    );
+    let public: Summary = edit(json!({"visibility": "public"}), None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public.share_url, None);
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+
+    let mine: Page<Summary> = app
+        .send(Method::GET, "/api/v1/me/summaries", token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 1);
+
+    // Deleting: gone for everyone, counted out, and no obstacle to writing anew.
+    let deleted = app.send(Method::DELETE, &path, token, None).await;
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(app.get(&path).await.status(), 404);
+    assert_eq!(count_of(&app, &paper.id).await, before);
+    let again = post_summary(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Anew."}),
+    )
+    .await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+
+    // Bad input changes nothing.
+    for bad in [
+        json!({"paper_id": paper.id, "body_markdown": "   "}),
+        json!({"paper_id": "nope", "body_markdown": "x"}),
+        json!({"paper_id": "999999", "body_markdown": "x"}),
+        json!({"paper_id": paper.id, "body_markdown": "x", "tags": vec!["t"; 11]}),
+    ] {
+        let other = app
+            .register(&format!("u{}", uuid::Uuid::new_v4().simple())[..20])
+            .await;
+        let response = post_summary(&app, &other, bad.clone()).await;
+        assert_eq!(response.status(), 422, "{bad}");
+    }
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+}
+
+async fn one_live_summary_per_author_and_paper_even_under_concurrent_posts(app: TestApp) {
+    let paper = paper(&app).await;
+    let before = count_of(&app, &paper.id).await;
+    let author = app.register("eager").await;
+    let body = json!({"paper_id": paper.id, "body_markdown": "Twice?"});
+    let posts = (0..8).map(|_| post_summary(&app, &author, body.clone()));
+    let responses = futures_util::future::join_all(posts).await;
+    let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+    let created = responses.iter().find(|r| r.status() == 201).unwrap();
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    for conflict in responses.iter().filter(|r| r.status() == 409) {
+        assert_eq!(conflict.headers()["location"].to_str().unwrap(), location);
+    }
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+}
+
+async fn fifty_concurrent_voters_give_an_exact_score(app: TestApp) {
+    let paper = paper(&app).await;
+    let author = app.register("voted").await;
+    let summary: Summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Vote!"}),
+    )
+    .await;
+    let path = format!("/api/v1/summaries/{}/vote", summary.id);
+    let names: Vec<String> = (0..50).map(|i| format!("voter{i}")).collect();
+    let voters = futures_util::future::join_all(names.iter().map(|name| app.register(name))).await;
+    // 35 up and 15 down, all at once; then 5 of the up-voters change to down and 5 take it back.
+    let votes =
+        (voters.iter().enumerate()).map(|(i, voter)| vote(&app, &path, voter, if i < 35 { 1 } else { -1 }));
+    for response in futures_util::future::join_all(votes).await {
+        assert_eq!(response.status(), 200);
+    }
+    let changes = (voters[..10].iter().enumerate())
+        .map(|(i, voter)| vote(&app, &path, voter, if i < 5 { -1 } else { 0 }));
+    for response in futures_util::future::join_all(changes).await {
+        assert_eq!(response.status(), 200);
+    }
+    // Voting the same again is idempotent.
+    let again: VoteResponse = vote(&app, &path, &voters[0], -1).await.json().await.unwrap();
+    assert_eq!(
+        (again.upvotes, again.downvotes, again.score, again.my_vote),
+        (25, 20, 5, -1)
+    );
+    let seen: Summary = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/summaries/{}", summary.id),
+            Some(&voters[5].access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (seen.upvotes, seen.downvotes, seen.score, seen.my_vote),
+        (25, 20, 5, Some(0))
+    );
+    let own = vote(&app, &path, &author, 1).await;
+    assert_eq!(own.status(), 403, "no voting on one's own summary");
+    let bad = vote(&app, &path, &voters[0], 2).await;
+    assert_eq!(bad.status(), 422);
+}
+
+/// Every summary write, by everyone who might try it.
+async fn who_may_write_what(app: TestApp) {
+    let paper = paper(&app).await;
+    let author = app.register("writer").await;
+    let other = app.register("stranger").await;
+    let moderator = app.register("warden").await;
+    let banned = app.register("outcast").await;
+    api::db::accounts::set_role(&app.db, "warden", shared::accounts::Role::Moderator)
+        .await
+        .unwrap();
+    api::db::accounts::set_banned(&app.db, "outcast", true)
+        .await
+        .unwrap();
+    let read_only: shared::accounts::CreatedToken = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&author.access_token),
+            Some(json!({"name": "read", "scopes": ["read"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let summary: Summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Mine."}),
+    )
+    .await;
+    let id = &summary.id;
+    let private: Summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": app.get_json::<Paper>("/api/v1/papers/resolve?key=1706.03762").await.id,
+               "body_markdown": "Secret.", "visibility": "private"}),
+    )
+    .await;
+    let writes: [(Method, String, Value); 5] = [
+        (
+            Method::POST,
+            "/api/v1/summaries".into(),
+            json!({"paper_id": paper.id, "body_markdown": "x"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/summaries/{id}"),
+            json!({"tags": ["t"]}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/summaries/{id}/vote"),
+            json!({"value": 1}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/summaries/{}", private.id),
+            json!({"tags": ["t"]}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/summaries/{}/vote", private.id),
+            json!({"value": 1}),
+        ),
+    ];
+    let actors: [(&str, Option<&str>, [u16; 5]); 6] = [
+        ("anonymous", None, [401, 401, 401, 401, 401]),
+        ("banned", Some(&banned.access_token), [403, 403, 403, 403, 403]),
+        (
+            "read-only token",
+            Some(&read_only.secret),
+            [403, 403, 403, 403, 403],
+        ),
+        // Another user writes their own summary and votes, but edits nothing of others' and
+        // cannot even see a private one.
+        ("other user", Some(&other.access_token), [201, 403, 200, 404, 404]),
+        // A moderator edits anyone's, and may read (so vote on) a private one.
+        (
+            "moderator",
+            Some(&moderator.access_token),
+            [201, 200, 200, 200, 200],
+        ),
+        // The author: a second summary of the paper is a conflict; no votes on their own.
+        ("author", Some(&author.access_token), [409, 200, 403, 200, 403]),
+    ];
+    for (who, token, expected) in actors {
+        for ((method, path, body), want) in writes.iter().zip(expected) {
+            let body = (!body.is_null()).then(|| body.clone());
+            let response = app.send(method.clone(), path, token, body).await;
+            assert_eq!(response.status().as_u16(), want, "{who}: {method} {path}");
+        }
+    }
+    let deletes = [
+        ("anonymous", None, id, 401),
+        ("banned", Some(banned.access_token.as_str()), id, 403),
+        ("read-only token", Some(read_only.secret.as_str()), id, 403),
+        ("other user", Some(other.access_token.as_str()), id, 403),
+        ("other user", Some(other.access_token.as_str()), &private.id, 404),
+        (
+            "moderator",
+            Some(moderator.access_token.as_str()),
+            &private.id,
+            204,
+        ),
+        ("author", Some(author.access_token.as_str()), id, 204),
+        ("author", Some(author.access_token.as_str()), id, 404),
+    ];
+    for (who, token, target, want) in deletes {
+        let path = format!("/api/v1/summaries/{target}");
+        let response = app.send(Method::DELETE, &path, token, None).await;
+        assert_eq!(response.status().as_u16(), want, "{who}: DELETE {path}");
+    }
+}
+
+/// The preview endpoint gives exactly the HTML a summary with the same markdown publishes.
+async fn render_is_the_published_html(app: TestApp) {
+    let paper = paper(&app).await;
+    let author = app.register("previewer").await;
+    let markdown = "# Idea\n\n$$\\sum_i x_i$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSee \\cite{1703.06870}.";
+    let preview: Value = app
+        .post("/api/v1/render", json!({"markdown": markdown}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let summary: Summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": markdown}),
+    )
+    .await;
+    assert_eq!(preview["html"], summary.body_html);
+    let too_long = app
+        .post("/api/v1/render", json!({"markdown": "x".repeat(100_001)}))
+        .await;
+    assert_eq!(too_long.status(), 422);
+}

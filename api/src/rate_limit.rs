@@ -49,6 +49,10 @@ impl Policy {
     /// Paper imports and refreshes per user: each may cost a request to a metadata service, and
     /// arXiv allows one every three seconds for the whole site.
     pub const IMPORT_USER: Policy = Policy::new("import-user", 60, 60 * 60);
+    /// Summaries published, edited or deleted per user.
+    pub const SUMMARY_WRITE_USER: Policy = Policy::new("summary-write-user", 60, 60 * 60);
+    /// Votes per user.
+    pub const VOTE_USER: Policy = Policy::new("vote-user", 300, 60 * 60);
     /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
     pub const SEARCH_EXTERNAL_IP: Policy = Policy::new("search-external-ip", 60, 10 * 60);
 
@@ -387,6 +391,10 @@ pub struct RateLimits {
     pub import_user: Limiter,
     /// External searches per client address ([`ip_key`]).
     pub search_external_ip: Limiter,
+    /// Summary writes per user (`user:<id>`).
+    pub summary_write_user: Limiter,
+    /// Votes per user (`user:<id>`).
+    pub vote_user: Limiter,
 }
 
 impl RateLimits {
@@ -415,6 +423,8 @@ impl RateLimits {
             password_change_account: limiter(Policy::PASSWORD_CHANGE_ACCOUNT),
             import_user: limiter(Policy::IMPORT_USER),
             search_external_ip: limiter(Policy::SEARCH_EXTERNAL_IP),
+            summary_write_user: limiter(Policy::SUMMARY_WRITE_USER),
+            vote_user: limiter(Policy::VOTE_USER),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Login and sign-up are rate limited per client address and per account, with `Retry-After`
+//! Login and sign-up are rate limited per client address and per account, and writes per user,
+//! with `Retry-After`
 //! and the IETF `RateLimit` / `RateLimit-Policy` headers.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -187,4 +188,103 @@ async fn sqlite_only_failures_count_and_the_account_quota_stays_private() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_only_failures_count_and_the_account_quota_stays_private() {
     only_failures_count_and_the_account_quota_stays_private(Backend::Postgres).await;
+}
+
+/// Summary writes and votes are limited per user, with the same headers as login: 60 writes an
+/// hour (a 6-second window here, room for 60 edits on a slow machine), then 429 with
+/// `Retry-After` for that user only.
+async fn summary_writes_and_votes_are_limited_per_user(backend: Backend) {
+    const WRITE_WINDOW: Duration = Duration::from_secs(6);
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            rate_limit_window: Some(WRITE_WINDOW),
+            ..Options::default()
+        },
+    )
+    .await;
+    assert!(api::demo::load(&app.db).await.unwrap());
+    let paper: shared::api::Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let author = app.register("prolific").await;
+    let token = Some(author.access_token.as_str());
+    let started = std::time::Instant::now();
+    let created = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/summaries",
+            token,
+            Some(json!({"paper_id": paper.id, "body_markdown": "Edit 0"})),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    assert!(
+        created.headers()["ratelimit-policy"]
+            .to_str()
+            .unwrap()
+            .contains("summary-write-user")
+    );
+    let summary: shared::api::Summary = created.json().await.unwrap();
+    let path = format!("/api/v1/summaries/{}", summary.id);
+    for edit in 1..60 {
+        let body = json!({"body_markdown": format!("Edit {edit}")});
+        let response = app.send(reqwest::Method::PATCH, &path, token, Some(body)).await;
+        assert_eq!(response.status(), 200, "edit {edit}");
+    }
+    let limited = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            token,
+            Some(json!({"body_markdown": "One too many"})),
+        )
+        .await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert!(limited.headers()["ratelimit"].to_str().unwrap().contains("r=0"));
+    let current: shared::api::Summary = app.get_json(&path).await;
+    assert_eq!(
+        current.body_markdown, "Edit 59",
+        "the refused edit changed nothing"
+    );
+    // Someone else still writes and votes, and votes carry their own quota.
+    let voter = app.register("voter").await;
+    let vote = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("{path}/vote"),
+            Some(&voter.access_token),
+            Some(json!({"value": 1})),
+        )
+        .await;
+    assert_eq!(vote.status(), 200);
+    assert!(
+        vote.headers()["ratelimit-policy"]
+            .to_str()
+            .unwrap()
+            .contains("vote-user")
+    );
+    tokio::time::sleep(
+        (started + WRITE_WINDOW + Duration::from_millis(200))
+            .saturating_duration_since(std::time::Instant::now()),
+    )
+    .await;
+    let after = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            token,
+            Some(json!({"body_markdown": "After the window"})),
+        )
+        .await;
+    assert_eq!(after.status(), 200, "the window ends");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_summary_writes_and_votes_are_limited_per_user() {
+    summary_writes_and_votes_are_limited_per_user(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_summary_writes_and_votes_are_limited_per_user() {
+    summary_writes_and_votes_are_limited_per_user(Backend::Postgres).await;
 }

@@ -9,6 +9,7 @@ use shared::api::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::{user_quota, with_limits};
 use crate::auth::{MaybeAuthUser, Writer};
 use crate::domain::authoring;
 use crate::domain::scope::Listing;
@@ -108,6 +109,7 @@ async fn get_summary(
         )),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 409, response = super::Conflict),
     ),
     security(("bearer" = []))
@@ -118,11 +120,15 @@ async fn create_summary(
     Writer(user): Writer,
     body: web::Json<NewSummaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let written = authoring::create(&state.db, &state.config.public_url, &user, &body).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/summaries/{}", written.summary.id)))
-        .insert_header((header::ETAG, written.etag))
-        .json(written.summary))
+    let quota = user_quota(&state.limits.summary_write_user, &user)?;
+    let written = authoring::create(&state.db, &state.config.public_url, &user, &body).await;
+    let response = written.map(|written| {
+        HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/summaries/{}", written.summary.id)))
+            .insert_header((header::ETAG, written.etag))
+            .json(written.summary)
+    });
+    Ok(with_limits(response, &[quota]))
 }
 
 /// Edit a summary (its author, or a moderator): every change is a new revision. Send the
@@ -141,6 +147,7 @@ async fn create_summary(
         )),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 404, response = super::NotFound),
         (status = 412, response = super::PreconditionFailed),
     ),
@@ -154,6 +161,7 @@ async fn update_summary(
     id: web::Path<i64>,
     body: web::Json<SummaryChange>,
 ) -> Result<HttpResponse, ApiError> {
+    let quota = user_quota(&state.limits.summary_write_user, &user)?;
     let written = authoring::update(
         &state.db,
         &state.config.public_url,
@@ -162,10 +170,13 @@ async fn update_summary(
         &body,
         if_match(&req)?,
     )
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, written.etag))
-        .json(written.summary))
+    .await;
+    let response = written.map(|written| {
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, written.etag))
+            .json(written.summary)
+    });
+    Ok(with_limits(response, &[quota]))
 }
 
 /// Delete a summary (its author, or a moderator). It no longer blocks writing a new one.
@@ -180,6 +191,7 @@ async fn update_summary(
         (status = 204, description = "Deleted"),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 404, response = super::NotFound),
         (status = 412, response = super::PreconditionFailed),
     ),
@@ -192,8 +204,10 @@ async fn delete_summary(
     Writer(user): Writer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    authoring::delete(&state.db, &user, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let quota = user_quota(&state.limits.summary_write_user, &user)?;
+    let deleted = authoring::delete(&state.db, &user, id.into_inner(), if_match(&req)?).await;
+    let response = deleted.map(|()| HttpResponse::NoContent().finish());
+    Ok(with_limits(response, &[quota]))
 }
 
 /// A summary's revisions, oldest first.
@@ -267,6 +281,7 @@ async fn get_summary_revision(
         (status = 200, description = "The tallies after the vote", body = VoteResponse),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 404, response = super::NotFound),
     ),
     security(("bearer" = []))
@@ -277,10 +292,11 @@ async fn vote_summary(
     Writer(user): Writer,
     id: web::Path<i64>,
     body: web::Json<VoteRequest>,
-) -> Result<web::Json<VoteResponse>, ApiError> {
-    Ok(web::Json(
-        authoring::vote(&state.db, &user, id.into_inner(), body.value).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    let quota = user_quota(&state.limits.vote_user, &user)?;
+    let voted = authoring::vote(&state.db, &user, id.into_inner(), body.value).await;
+    let response = voted.map(|tallies| HttpResponse::Ok().json(tallies));
+    Ok(with_limits(response, &[quota]))
 }
 
 /// Render markdown exactly as a summary with it would be published (the editor's preview).

@@ -51,6 +51,8 @@ impl Policy {
     pub const IMPORT_USER: Policy = Policy::new("import-user", 60, 60 * 60);
     /// Summaries published, edited or deleted per user.
     pub const SUMMARY_WRITE_USER: Policy = Policy::new("summary-write-user", 60, 60 * 60);
+    /// Comments posted or edited per user.
+    pub const COMMENT_USER: Policy = Policy::new("comment-user", 120, 60 * 60);
     /// Votes per user.
     pub const VOTE_USER: Policy = Policy::new("vote-user", 300, 60 * 60);
     /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
@@ -395,6 +397,8 @@ pub struct RateLimits {
     pub summary_write_user: Limiter,
     /// Votes per user (`user:<id>`).
     pub vote_user: Limiter,
+    /// Comment writes per user (`user:<id>`).
+    pub comment_user: Limiter,
 }
 
 impl RateLimits {
@@ -425,6 +429,7 @@ impl RateLimits {
             search_external_ip: limiter(Policy::SEARCH_EXTERNAL_IP),
             summary_write_user: limiter(Policy::SUMMARY_WRITE_USER),
             vote_user: limiter(Policy::VOTE_USER),
+            comment_user: limiter(Policy::COMMENT_USER),
         }
     }
 }

@@ -14,8 +14,7 @@ use shared::accounts::{
     UserProfile, UserSort,
 };
 use shared::api::{
-    DEFAULT_PAGE_SIZE, ExternalSearchResponse, FollowState, ImportRequest, Page, Paper, Summary, SummarySort,
-    Venue,
+    DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, Page, Paper, Summary, SummarySort, Venue,
 };
 use shared::problem::FieldErrors;
 
@@ -344,10 +343,14 @@ pub async fn import_paper(session: &SessionHandle, identifier: &str) -> Result<P
     read_json(send_authed(session, Method::POST, &url, Some(&request)).await?).await
 }
 
-/// `GET /papers/{id}/follow`.
-pub async fn get_follow(session: &SessionHandle, paper_id: &str) -> Result<FollowState, ApiError> {
+/// `GET /papers/{id}/follow`: whether the reader follows the paper (204 yes, 404 no).
+pub async fn get_follow(session: &SessionHandle, paper_id: &str) -> Result<bool, ApiError> {
     let url = format!("{BASE}/papers/{}/follow", encode_segment(paper_id));
-    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+    match read_empty(send_authed::<()>(session, Method::GET, &url, None).await?).await {
+        Ok(()) => Ok(true),
+        Err(error) if error.is_not_found() => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// `PUT` (follow) or `DELETE` (unfollow) `/papers/{id}/follow` → 204.

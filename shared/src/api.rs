@@ -135,13 +135,6 @@ pub struct Paper {
     pub created_at: DateTime<Utc>,
 }
 
-/// `GET /papers/{id}/follow`: whether the caller follows the paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FollowState {
-    pub following: bool,
-}
-
 /// `POST /papers/import`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -205,16 +198,30 @@ impl utoipa::ToSchema for AuthorName {}
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPaperRequest {
-    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"\S"))]
+    /// One line: no control characters, not only spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub title: String,
     /// In order; 1 to 200 names of at most 200 characters.
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub authors: Vec<AuthorName>,
     #[serde(rename = "abstract", default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000, pattern = r"^[^\x00]*$"))]
     pub abstract_text: Option<String>,
+    /// One line: no control characters, not only spaces.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub venue: Option<String>,
     #[serde(default, deserialize_with = "integral_year")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 2100))]
@@ -239,14 +246,28 @@ pub struct NewPaperRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PaperChange {
-    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"\S"))]
+    /// One line: no control characters, not only spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub title: Option<String>,
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub authors: Option<Vec<AuthorName>>,
     #[serde(rename = "abstract")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000, pattern = r"^[^\x00]*$"))]
     pub abstract_text: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    /// One line without control characters; empty removes the venue.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^$|^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub venue: Option<String>,
     #[serde(default, deserialize_with = "integral_year")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 2100))]
@@ -638,6 +659,75 @@ pub struct RenderRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenderResponse {
     pub html: String,
+}
+
+/// Longest comment, in characters.
+pub const MAX_COMMENT_MARKDOWN: usize = 20_000;
+
+/// A comment on a summary. Replies name their parent; the thread is the list in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Comment {
+    pub id: String,
+    pub summary_id: String,
+    /// The comment this one replies to.
+    pub parent_id: Option<String>,
+    /// `null` once deleted, and for the author of an anonymous summary commenting on it (except
+    /// to that author and moderators).
+    pub author: Option<UserRef>,
+    /// Written by the summary's author.
+    pub by_summary_author: bool,
+    /// `[deleted]` once deleted: a deleted comment keeps its place in the thread.
+    pub body_markdown: String,
+    pub body_html: String,
+    pub deleted: bool,
+    /// Changed since it was posted.
+    pub edited: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /summaries/{id}/comments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentRequest {
+    /// Markdown with math, as in summaries (up to 20,000 characters).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 20000, pattern = r"\S")
+    )]
+    pub body_markdown: String,
+    /// The comment replied to; it must belong to the same summary.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+/// `PATCH /comments/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommentChange {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 20000, pattern = r"\S")
+    )]
+    pub body_markdown: String,
+}
+
+/// Query of `GET /summaries/{id}/comments` (oldest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct CommentListQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Share token of an unlisted summary (from its `share_url`).
+    pub share: Option<String>,
 }
 
 /// Order of a summary list.

@@ -155,6 +155,8 @@ async fn papers_by_hand_follows_and_venues(app: TestApp) {
             following,
             "after {method}: the follow is stored or gone"
         );
+        let asked = app.send(Method::GET, &follow, token, None).await.status();
+        assert_eq!(asked, if following == 1 { 204 } else { 404 }, "GET tells");
     }
     assert_eq!(
         app.send(Method::PUT, "/api/v1/papers/999999/follow", token, None)

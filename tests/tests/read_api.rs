@@ -151,7 +151,7 @@ async fn missing_things_are_problem_404s(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(response.status(), 405, "no such operation on an existing path");
-    assert_eq!(response.headers()["allow"], "GET, HEAD");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
     assert_eq!(response.headers()["content-type"], "application/problem+json");
 }
 

@@ -5,7 +5,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::api::{Page, Paper, RevisionInfo, Summary, VoteResponse};
+use shared::api::{Comment, Page, Paper, RevisionInfo, Summary, VoteResponse};
 use tests::{TestApp, TestUser, on_both_backends};
 
 on_both_backends!(with_demo =>
@@ -14,6 +14,7 @@ on_both_backends!(with_demo =>
     fifty_concurrent_voters_give_an_exact_score,
     who_may_write_what,
     render_is_the_published_html,
+    a_thread_of_comments,
 );
 
 /// A demo paper nobody in these tests has summarised yet.
@@ -387,4 +388,168 @@ async fn render_is_the_published_html(app: TestApp) {
         .post("/api/v1/render", json!({"markdown": "x".repeat(100_001)}))
         .await;
     assert_eq!(too_long.status(), 422);
+}
+
+/// A request with the user's token (its future owns what it needs, so closures can make them).
+fn as_user(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    user: &TestUser,
+    body: Option<Value>,
+) -> impl std::future::Future<Output = reqwest::Response> + use<> {
+    let (client, url, token) = (app.client.clone(), app.url(path), user.access_token.clone());
+    async move {
+        let mut request = client.request(method, url).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request failed")
+    }
+}
+
+async fn comment(app: &TestApp, user: &TestUser, summary_id: &str, body: Value) -> reqwest::Response {
+    let path = format!("/api/v1/summaries/{summary_id}/comments");
+    app.send(Method::POST, &path, Some(&user.access_token), Some(body))
+        .await
+}
+
+/// A thread under an anonymous summary: replies name their parent, the summary's author stays
+/// unnamed in it, edits are marked, a deleted comment keeps its place, the count stays exact,
+/// and only authors and moderators change comments.
+async fn a_thread_of_comments(app: TestApp) {
+    let paper = paper(&app).await;
+    let author = app.register("shy").await;
+    let reader = app.register("curious").await;
+    let stranger = app.register("passerby").await;
+    let moderator = app.register("keeper").await;
+    api::db::accounts::set_role(&app.db, "keeper", shared::accounts::Role::Moderator)
+        .await
+        .unwrap();
+    let summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Unsigned.", "anonymous": true}),
+    )
+    .await;
+    let question = comment(
+        &app,
+        &reader,
+        &summary.id,
+        json!({"body_markdown": "Why $\\alpha$?"}),
+    )
+    .await;
+    assert_eq!(question.status(), 201);
+    let question: Comment = question.json().await.unwrap();
+    assert!(question.body_html.contains("<math"), "{}", question.body_html);
+    let answer: Comment = comment(
+        &app,
+        &author,
+        &summary.id,
+        json!({"body_markdown": "Because.", "parent_id": question.id}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(answer.parent_id.as_deref(), Some(question.id.as_str()));
+    let thread_path = format!("/api/v1/summaries/{}/comments", summary.id);
+    let thread: Page<Comment> = app.get_json(&thread_path).await;
+    let ids: Vec<&str> = thread.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [question.id.as_str(), answer.id.as_str()], "oldest first");
+    assert_eq!(thread.items[0].author.as_ref().unwrap().username, "curious");
+    assert_eq!(thread.items[1].author, None, "the anonymous author stays unnamed");
+    assert!(thread.items[1].by_summary_author);
+    let seen_by_author: Page<Comment> = app
+        .send(Method::GET, &thread_path, Some(&author.access_token), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen_by_author.items[1].author.as_ref().unwrap().username, "shy");
+    let first: Page<Comment> = app.get_json(&format!("{thread_path}?limit=1")).await;
+    let cursor = first.next_cursor.expect("a second page");
+    let second: Page<Comment> = app
+        .get_json(&format!("{thread_path}?limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(second.items[0].id, answer.id);
+    let counted: Summary = app.get_json(&format!("/api/v1/summaries/{}", summary.id)).await;
+    assert_eq!(counted.comment_count, 2);
+
+    // A reply names a comment of the same summary.
+    let elsewhere = publish(
+        &app,
+        &reader,
+        json!({"paper_id": paper.id, "body_markdown": "Mine."}),
+    )
+    .await;
+    for parent in [json!(question.id), json!("nope")] {
+        let wrong = comment(
+            &app,
+            &stranger,
+            &elsewhere.id,
+            json!({"body_markdown": "x", "parent_id": parent}),
+        )
+        .await;
+        assert_eq!(wrong.status(), 422, "{parent}");
+    }
+
+    // Edits: the comment's author and moderators only.
+    let comment_path = format!("/api/v1/comments/{}", question.id);
+    let body = json!({"body_markdown": "Why alpha, exactly?"});
+    let edit = |user: &TestUser| as_user(&app, Method::PATCH, &comment_path, user, Some(body.clone()));
+    assert_eq!(
+        edit(&author).await.status(),
+        403,
+        "not the summary's author either"
+    );
+    assert_eq!(edit(&stranger).await.status(), 403);
+    assert_eq!(edit(&moderator).await.status(), 200);
+    let edited: Comment = edit(&reader).await.json().await.unwrap();
+    assert!(edited.edited);
+    let delete = |user: &TestUser| as_user(&app, Method::DELETE, &comment_path, user, None);
+    assert_eq!(delete(&stranger).await.status(), 403);
+    assert_eq!(
+        app.send(Method::DELETE, &comment_path, None, None).await.status(),
+        401
+    );
+    assert_eq!(delete(&reader).await.status(), 204);
+    assert_eq!(delete(&reader).await.status(), 404, "gone already");
+    let thread: Page<Comment> = app.get_json(&thread_path).await;
+    assert_eq!(thread.items.len(), 2, "the deleted comment keeps its place");
+    assert!(thread.items[0].deleted);
+    assert_eq!(thread.items[0].body_markdown, "[deleted]");
+    assert_eq!(thread.items[0].author, None);
+    assert_eq!(thread.items[1].parent_id.as_deref(), Some(question.id.as_str()));
+    let counted: Summary = app.get_json(&format!("/api/v1/summaries/{}", summary.id)).await;
+    assert_eq!(counted.comment_count, 1);
+
+    // A private summary's thread is as invisible as the summary.
+    let hidden = publish(
+        &app,
+        &author,
+        json!({"paper_id": app.get_json::<Paper>("/api/v1/papers/resolve?key=1706.03762").await.id,
+               "body_markdown": "Private.", "visibility": "private"}),
+    )
+    .await;
+    let peek = app
+        .get(&format!("/api/v1/summaries/{}/comments", hidden.id))
+        .await;
+    assert_eq!(peek.status(), 404);
+    let post = comment(&app, &stranger, &hidden.id, json!({"body_markdown": "Hi"})).await;
+    assert_eq!(post.status(), 404);
+    let anonymous = app
+        .send(
+            Method::POST,
+            &thread_path,
+            None,
+            Some(json!({"body_markdown": "Hi"})),
+        )
+        .await;
+    assert_eq!(anonymous.status(), 401);
+    api::db::accounts::set_banned(&app.db, "passerby", true)
+        .await
+        .unwrap();
+    let banned = comment(&app, &stranger, &summary.id, json!({"body_markdown": "Hi"})).await;
+    assert_eq!(banned.status(), 403);
 }

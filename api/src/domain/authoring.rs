@@ -39,7 +39,7 @@ pub async fn create(
     author: &AuthUser,
     request: &NewSummaryRequest,
 ) -> Result<Written, ApiError> {
-    let body = valid_body(&request.body_markdown, "body_markdown")?;
+    let body = &valid_markdown(&request.body_markdown, "body_markdown", MAX_SUMMARY_MARKDOWN)?;
     let tags = clean_tags(&request.tags)?;
     let paper_id: i64 = request
         .paper_id
@@ -108,8 +108,9 @@ pub async fn update(
     let body = change
         .body_markdown
         .as_deref()
-        .map(|b| valid_body(b, "body_markdown"))
+        .map(|b| valid_markdown(b, "body_markdown", MAX_SUMMARY_MARKDOWN))
         .transpose()?;
+    let body = body.as_deref();
     let tags = change.tags.as_deref().map(clean_tags).transpose()?;
     let txn = db::begin_write(db).await?;
     let row = editable(&txn, editor, id, if_match).await?;
@@ -264,7 +265,7 @@ pub fn render(markdown: &str) -> Result<RenderResponse, ApiError> {
         ));
     }
     Ok(RenderResponse {
-        html: render_markdown(markdown),
+        html: render_markdown(&markdown.replace('\0', "\u{FFFD}")),
     })
 }
 
@@ -339,17 +340,16 @@ fn already_written(id: i64) -> ApiError {
     }
 }
 
-fn valid_body<'a>(body: &'a str, field: &str) -> Result<&'a str, ApiError> {
+/// Markdown an author wrote: not only spaces, and at most `max` characters. NUL becomes U+FFFD,
+/// as CommonMark asks (and no database stores it).
+pub(super) fn valid_markdown(body: &str, field: &str, max: usize) -> Result<String, ApiError> {
     if body.trim().is_empty() {
         return Err(ApiError::invalid(field, "must not be empty"));
     }
-    if body.chars().count() > MAX_SUMMARY_MARKDOWN {
-        return Err(ApiError::invalid(
-            field,
-            format!("at most {MAX_SUMMARY_MARKDOWN} characters"),
-        ));
+    if body.chars().count() > max {
+        return Err(ApiError::invalid(field, format!("at most {max} characters")));
     }
-    Ok(body)
+    Ok(body.replace('\0', "\u{FFFD}"))
 }
 
 /// Tags as stored: lowercase, spaces as `-`, only letters, digits, `.`, `+` and `-`, at most

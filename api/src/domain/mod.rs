@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod authoring;
+pub mod comments;
 pub mod mail;
 pub mod paper_search;
 pub mod papers;

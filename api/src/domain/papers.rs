@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use shared::api::{
-    FollowState, MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef,
-    PaperSort, ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery,
-    VenueYear,
+    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef, PaperSort,
+    ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
 };
 use shared::ids::{ArxivId, PaperKey};
 
@@ -510,16 +509,14 @@ pub async fn follow(
     Ok(())
 }
 
-/// Whether a user follows a (live) paper.
-pub async fn following(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    paper_id: i64,
-) -> Result<FollowState, ApiError> {
+/// Whether a user follows a (live) paper: the follow exists, or 404.
+pub async fn following(db: &impl ConnectionTrait, user_id: i64, paper_id: i64) -> Result<(), ApiError> {
     let paper = live(db, paper_id, "/follow").await?;
-    Ok(FollowState {
-        following: db::papers::is_following(db, user_id, paper.id).await?,
-    })
+    if db::papers::is_following(db, user_id, paper.id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// Every venue with its years and their numbers of papers and summaries.

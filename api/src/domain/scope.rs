@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition};
 use shared::api::Visibility;
 
 use crate::auth::AuthUser;
-use crate::db::entity::{summaries, users};
+use crate::db::entity::{comments, summaries, users};
 
 /// The reader of summaries.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +80,18 @@ impl<'a> Scope<'a> {
     /// `Writer` extractor's to decide, before this is asked.
     pub fn may_edit(&self, summary: &summaries::Model) -> bool {
         self.is_author(summary) || self.is_moderator()
+    }
+
+    /// Whether the reader may edit or delete this comment: its author and moderators.
+    pub fn may_edit_comment(&self, comment: &comments::Model) -> bool {
+        self.reader.is_some_and(|u| u.id == comment.author_id) || self.is_moderator()
+    }
+
+    /// A comment shows its author, except where that would unmask an anonymous summary: its
+    /// author's comments on it are shown as the summary author's, unnamed, to everyone but
+    /// that author and moderators.
+    pub fn shows_comment_author(&self, summary: &summaries::Model, comment: &comments::Model) -> bool {
+        comment.author_id != summary.author_id || self.shows_author(summary)
     }
 
     /// Anonymous summaries show their author only to that author and to moderators.

@@ -2,6 +2,7 @@
 //! function, return a typed response.
 
 pub mod auth;
+pub mod comments;
 pub mod health;
 pub mod legacy;
 pub mod me;
@@ -30,6 +31,7 @@ use crate::startup::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(utoipa_actix_web::scope("/api/v1").configure(|api| {
         auth::configure(api);
+        comments::configure(api);
         me::configure(api);
         papers::configure(api);
         summaries::configure(api);
@@ -104,7 +106,8 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         (name = "me", description = "The caller's own account"),
         (name = "users", description = "Public profiles and the user directory"),
         (name = "papers", description = "Papers and their metadata"),
-        (name = "summaries", description = "Summaries of papers"),
+        (name = "summaries", description = "Summaries of papers: writing, revisions, votes"),
+        (name = "comments", description = "The discussion under a summary"),
         (name = "venues", description = "Conferences and journals"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),

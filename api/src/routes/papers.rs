@@ -2,9 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
-    ExternalSearchQuery, ExternalSearchResponse, FollowState, ImportRequest, MergeRequest, NewPaperRequest,
-    Page, Paper, PaperChange, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary,
-    SummaryListQuery,
+    ExternalSearchQuery, ExternalSearchResponse, ImportRequest, MergeRequest, NewPaperRequest, Page, Paper,
+    PaperChange, PaperListQuery, ResolveQuery, ResolveRequest, ResolveResponse, Summary, SummaryListQuery,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -140,13 +139,13 @@ async fn create_paper(
         .json(paper))
 }
 
-/// Whether the caller follows the paper.
+/// Whether the caller follows the paper: 204 when they do, 404 when they do not.
 #[utoipa::path(
     tag = "papers",
     operation_id = "get_paper_follow",
     params(("id" = String, Path, description = "Paper id")),
     responses(
-        (status = 200, description = "Whether the caller follows it", body = FollowState),
+        (status = 204, description = "The caller follows it"),
         (status = 301, response = super::MovedPermanently),
         (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
@@ -158,10 +157,9 @@ async fn get_follow(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-) -> Result<web::Json<FollowState>, ApiError> {
-    Ok(web::Json(
-        papers::following(&state.db, user.id, id.into_inner()).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    papers::following(&state.db, user.id, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Follow a paper, to be notified of its new summaries.

@@ -219,7 +219,7 @@ fn follow_button(props: &FollowButtonProps) -> Html {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(state) = api::get_follow(&session, &id).await {
-                    following.set(Some(state.following));
+                    following.set(Some(state));
                 }
             });
         });

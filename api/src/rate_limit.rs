@@ -53,6 +53,8 @@ impl Policy {
     pub const SUMMARY_WRITE_USER: Policy = Policy::new("summary-write-user", 60, 60 * 60);
     /// Comments posted or edited per user.
     pub const COMMENT_USER: Policy = Policy::new("comment-user", 120, 60 * 60);
+    /// Previews rendered per client address (math rendering costs CPU).
+    pub const RENDER_IP: Policy = Policy::new("render-ip", 600, 10 * 60);
     /// Votes per user.
     pub const VOTE_USER: Policy = Policy::new("vote-user", 300, 60 * 60);
     /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
@@ -399,6 +401,8 @@ pub struct RateLimits {
     pub vote_user: Limiter,
     /// Comment writes per user (`user:<id>`).
     pub comment_user: Limiter,
+    /// Previews per client address ([`ip_key`]).
+    pub render_ip: Limiter,
 }
 
 impl RateLimits {
@@ -430,6 +434,7 @@ impl RateLimits {
             summary_write_user: limiter(Policy::SUMMARY_WRITE_USER),
             vote_user: limiter(Policy::VOTE_USER),
             comment_user: limiter(Policy::COMMENT_USER),
+            render_ip: limiter(Policy::RENDER_IP),
         }
     }
 }

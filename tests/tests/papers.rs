@@ -578,7 +578,7 @@ async fn call(
     app.send(method, path, Some(&user.access_token), body).await
 }
 
-/// A summary written straight into the database (writing summaries arrives with its own issue).
+/// A summary written straight into the database (as the original site's imports wrote them).
 async fn summary_by(app: &TestApp, username: &str, paper_id: &str) -> i64 {
     use sea_orm::{ActiveModelTrait, Set};
     let author = api::db::accounts::find_by_username(&app.db, username)
@@ -695,19 +695,25 @@ async fn papers_are_fixed_merged_and_refreshed(backend: Backend) {
         problem["detail"].as_str().unwrap().contains("bystander"),
         "{problem}"
     );
-    // The author deletes one of the two (a soft delete): it no longer blocks the merge.
-    api::db::entity::summaries::Entity::update_many()
-        .col_expr(
-            api::db::entity::summaries::Column::DeletedAt,
-            sea_orm::sea_query::Expr::value(api::db::now()),
-        )
-        .filter(sea_orm::ColumnTrait::eq(
-            &api::db::entity::summaries::Column::Id,
-            twice,
-        ))
-        .exec(&app.db)
-        .await
-        .unwrap();
+    // The author deletes one of the two (a soft delete): it no longer blocks the merge. A new
+    // live one on the same paper blocks it again (409, not a clash in the database).
+    let delete = |id: i64| {
+        api::db::entity::summaries::Entity::update_many()
+            .col_expr(
+                api::db::entity::summaries::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(api::db::now()),
+            )
+            .filter(sea_orm::ColumnTrait::eq(
+                &api::db::entity::summaries::Column::Id,
+                id,
+            ))
+            .exec(&app.db)
+    };
+    delete(twice).await.unwrap();
+    let again = summary_by(&app, "bystander", &b.id).await;
+    let refused = call(&app, Method::POST, &merge_path, &moderator, Some(into.clone())).await;
+    assert_eq!(refused.status(), 409, "a live summary of both still blocks");
+    delete(again).await.unwrap();
     let merged = call(&app, Method::POST, &merge_path, &moderator, Some(into.clone())).await;
     assert_eq!(merged.status(), 200);
     let survivor: Paper = merged.json().await.unwrap();

@@ -344,6 +344,23 @@ async fn who_may_write_what(app: TestApp) {
             assert_eq!(response.status().as_u16(), want, "{who}: {method} {path}");
         }
     }
+    // A moderator fixes text, never who may read it or under which name.
+    for settings in [
+        json!({"anonymous": true}),
+        json!({"visibility": "private"}),
+        json!({"license": "CC0-1.0"}),
+    ] {
+        let path = format!("/api/v1/summaries/{id}");
+        let response = app
+            .send(
+                Method::PATCH,
+                &path,
+                Some(&moderator.access_token),
+                Some(settings.clone()),
+            )
+            .await;
+        assert_eq!(response.status(), 403, "moderator: {settings}");
+    }
     let deletes = [
         ("anonymous", None, id, 401),
         ("banned", Some(banned.access_token.as_str()), id, 403),

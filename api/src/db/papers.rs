@@ -333,7 +333,7 @@ pub async fn live_summary_count(db: &impl ConnectionTrait, paper_id: i64) -> Res
         .await
 }
 
-/// Authors with a summary (deleted or not: one row per author and paper) on both papers.
+/// Authors with a live (not deleted) summary on both papers.
 pub async fn authors_on_both(db: &impl ConnectionTrait, a: i64, b: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
     use super::entity::summaries;
     use sea_orm::sea_query::Query;
@@ -341,37 +341,17 @@ pub async fn authors_on_both(db: &impl ConnectionTrait, a: i64, b: i64) -> Resul
         .column(summaries::Column::AuthorId)
         .from(summaries::Entity)
         .and_where(Expr::col(summaries::Column::PaperId).eq(b))
+        .and_where(Expr::col(summaries::Column::DeletedAt).is_null())
         .to_owned();
     Ok(summaries::Entity::find()
         .filter(summaries::Column::PaperId.eq(a))
+        .filter(summaries::Column::DeletedAt.is_null())
         .filter(summaries::Column::AuthorId.in_subquery(on_b))
         .all(db)
         .await?
         .into_iter()
         .map(|s| s.author_id)
         .collect())
-}
-
-/// An author's summaries (deleted ones too) on the given papers.
-pub async fn summaries_of_author(
-    db: &impl ConnectionTrait,
-    papers: [i64; 2],
-    author_id: i64,
-) -> Result<Vec<super::entity::summaries::Model>, sea_orm::DbErr> {
-    use super::entity::summaries;
-    summaries::Entity::find()
-        .filter(summaries::Column::PaperId.is_in(papers))
-        .filter(summaries::Column::AuthorId.eq(author_id))
-        .all(db)
-        .await
-}
-
-/// Removes a (soft-deleted) summary for good, with what hangs on it.
-pub async fn purge_summary(db: &impl ConnectionTrait, id: i64) -> Result<(), sea_orm::DbErr> {
-    super::entity::summaries::Entity::delete_by_id(id)
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Moves a paper's summaries, keys and followers to another paper, adds its summary count

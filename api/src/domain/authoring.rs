@@ -13,7 +13,7 @@ use shared::markdown::render_markdown;
 
 use super::scope::{Listing, Scope};
 use crate::auth::AuthUser;
-use crate::db::entity::summaries;
+use crate::db::entity::{papers, summaries};
 use crate::db::{self, backend};
 use crate::error::ApiError;
 
@@ -47,13 +47,9 @@ pub async fn create(
         .parse()
         .map_err(|_| ApiError::invalid("paper_id", "must be a paper id"))?;
     let txn = db::begin_write(db).await?;
-    // A merged paper's summaries live on the paper it was merged into.
-    let paper = super::papers::surviving_of(&txn, paper_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid("paper_id", "no such paper"))?;
-    backend::lock_paper(&txn, paper.id).await?;
+    let paper = locked_survivor(&txn, paper_id).await?;
     if let Some(existing) = db::summaries::live_of(&txn, paper.id, author.id).await? {
-        return Err(already_written(existing.id));
+        return Err(already_written(Some(existing.id)));
     }
     let now = db::now();
     let row = summaries::ActiveModel {
@@ -83,7 +79,7 @@ pub async fn create(
         Err(err) if db::is_unique_violation(&err) => {
             drop(txn);
             let existing = db::summaries::live_of(db, paper.id, author.id).await?;
-            return Err(existing.map_or(ApiError::Database(err), |s| already_written(s.id)));
+            return Err(already_written(existing.map(|s| s.id)));
         }
         Err(err) => return Err(err.into()),
     };
@@ -114,6 +110,17 @@ pub async fn update(
     let tags = change.tags.as_deref().map(clean_tags).transpose()?;
     let txn = db::begin_write(db).await?;
     let row = editable(&txn, editor, id, if_match).await?;
+    // Who can read it, under which name and licence, is the author's decision alone: a moderator
+    // fixes text and tags, and can never unmask an anonymous author.
+    let settings_changed = change.anonymous.is_some_and(|a| a != row.anonymous)
+        || change.visibility.is_some_and(|v| v != row.visibility)
+        || change.license.is_some_and(|l| l.spdx() != row.license)
+        || change.rotate_share_link;
+    if settings_changed && row.author_id != editor.id {
+        return Err(ApiError::Forbidden(
+            "Only its author may change a summary's anonymity, visibility, licence or share link.".to_owned(),
+        ));
+    }
     let visibility = change.visibility.unwrap_or(row.visibility);
     if change.rotate_share_link && visibility != Visibility::Unlisted {
         return Err(ApiError::invalid(
@@ -132,7 +139,6 @@ pub async fn update(
         return written(db, public_url, editor, &row).await;
     }
     let paper_id = row.paper_id;
-    backend::lock_paper(&txn, paper_id).await?;
     let share_token = match (visibility, row.share_token.clone()) {
         (Visibility::Unlisted, Some(token)) if !change.rotate_share_link => Some(token),
         (Visibility::Unlisted, _) => Some(new_share_token()),
@@ -174,7 +180,6 @@ pub async fn delete(
 ) -> Result<(), ApiError> {
     let txn = db::begin_write(db).await?;
     let row = editable(&txn, editor, id, if_match).await?;
-    backend::lock_paper(&txn, row.paper_id).await?;
     let paper_id = row.paper_id;
     let mut active: summaries::ActiveModel = row.into();
     active.deleted_at = Set(Some(db::now()));
@@ -269,20 +274,31 @@ pub fn render(markdown: &str) -> Result<RenderResponse, ApiError> {
     })
 }
 
-/// The live summary an editor may change, locked: 404 when they may not even read it, 403 when
-/// they may read but not edit it, 412 when `If-Match` names another revision.
+/// The live summary an editor may change, locked with its paper (paper first, as merges lock
+/// them): 404 when they may not even read it, 403 when they may read but not edit it, 412 when
+/// `If-Match` names another revision.
 async fn editable(
     txn: &impl sea_orm::ConnectionTrait,
     editor: &AuthUser,
     id: i64,
     if_match: Option<&str>,
 ) -> Result<summaries::Model, ApiError> {
-    backend::lock_summary(txn, id).await?;
     let scope = Scope::new(Some(editor));
+    let unlocked = db::summaries::find(txn, id).await?.ok_or(ApiError::NotFound)?;
+    backend::lock_paper(txn, unlocked.paper_id).await?;
+    backend::lock_summary(txn, id).await?;
     let row = db::summaries::find(txn, id)
         .await?
         .filter(|s| scope.may_read(s, None))
         .ok_or(ApiError::NotFound)?;
+    if row.paper_id != unlocked.paper_id {
+        // Moved by a merge between the two reads: its paper's count is not ours to change.
+        return Err(ApiError::Conflict {
+            detail: "The summary's paper was just merged; try again.".to_owned(),
+            errors: None,
+            location: None,
+        });
+    }
     if !scope.may_edit(&row) {
         return Err(ApiError::Forbidden(
             "Only its author and moderators may change a summary.".to_owned(),
@@ -296,8 +312,9 @@ async fn editable(
     Ok(row)
 }
 
-async fn readable(
-    db: &DatabaseConnection,
+/// The summary, if the reader may read it (the visibility scope decides); 404 otherwise.
+pub(super) async fn readable(
+    db: &impl sea_orm::ConnectionTrait,
     scope: Scope<'_>,
     id: i64,
     share_token: Option<&str>,
@@ -332,12 +349,32 @@ async fn written(
     })
 }
 
-fn already_written(id: i64) -> ApiError {
+fn already_written(id: Option<i64>) -> ApiError {
     ApiError::Conflict {
         detail: "You have a summary of this paper already; edit it instead.".to_owned(),
         errors: None,
-        location: Some(format!("/api/v1/summaries/{id}")),
+        location: id.map(|id| format!("/api/v1/summaries/{id}")),
     }
+}
+
+/// The paper with this id or, when it was merged, the one it lives on now, locked. The lock is
+/// taken before the merge check is trusted, so a merge finishing meanwhile is followed.
+async fn locked_survivor(
+    txn: &impl sea_orm::ConnectionTrait,
+    paper_id: i64,
+) -> Result<papers::Model, ApiError> {
+    let mut id = paper_id;
+    for _ in 0..8 {
+        backend::lock_paper(txn, id).await?;
+        let paper = db::papers::find(txn, id)
+            .await?
+            .ok_or_else(|| ApiError::invalid("paper_id", "no such paper"))?;
+        match paper.merged_into {
+            Some(into) => id = into,
+            None => return Ok(paper),
+        }
+    }
+    Err(ApiError::invalid("paper_id", "no such paper"))
 }
 
 /// Markdown an author wrote: not only spaces, and at most `max` characters. NUL becomes U+FFFD,

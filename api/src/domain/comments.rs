@@ -9,7 +9,7 @@ use shared::api::{
 };
 use shared::markdown::render_markdown;
 
-use super::authoring::valid_markdown;
+use super::authoring::{readable, valid_markdown};
 use super::scope::Scope;
 use crate::auth::AuthUser;
 use crate::db::entity::{comments, summaries};
@@ -122,37 +122,31 @@ pub async fn delete(db: &DatabaseConnection, editor: &AuthUser, id: i64) -> Resu
 }
 
 /// A live comment the editor may change, with its summary (locked, for its count): 404 when
-/// they may not read it, 403 when they may read but not change it.
+/// they may not read it, 403 when they may read but not change it. A comment's author reaches
+/// it without the summary's share link.
 async fn editable(
     txn: &impl ConnectionTrait,
     scope: Scope<'_>,
     id: i64,
 ) -> Result<(summaries::Model, comments::Model), ApiError> {
+    let unlocked = db::comments::find(txn, id).await?.ok_or(ApiError::NotFound)?;
+    backend::lock_summary(txn, unlocked.summary_id).await?;
+    // Read again under the lock: a delete may have finished meanwhile.
     let row = db::comments::find(txn, id)
         .await?
         .filter(|c| c.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
-    backend::lock_summary(txn, row.summary_id).await?;
-    let summary = readable(txn, scope, row.summary_id, None).await?;
+    let summary = db::summaries::find(txn, row.summary_id)
+        .await?
+        .filter(|s| s.deleted_at.is_none())
+        .filter(|s| scope.may_read(s, None) || scope.may_edit_comment(&row))
+        .ok_or(ApiError::NotFound)?;
     if !scope.may_edit_comment(&row) {
         return Err(ApiError::Forbidden(
             "Only its author and moderators may change a comment.".to_owned(),
         ));
     }
     Ok((summary, row))
-}
-
-/// The summary, if the reader may read it (the visibility scope decides); 404 otherwise.
-async fn readable(
-    db: &impl ConnectionTrait,
-    scope: Scope<'_>,
-    summary_id: i64,
-    share_token: Option<&str>,
-) -> Result<summaries::Model, ApiError> {
-    db::summaries::find(db, summary_id)
-        .await?
-        .filter(|s| scope.may_read(s, share_token))
-        .ok_or(ApiError::NotFound)
 }
 
 async fn one(

@@ -383,16 +383,9 @@ pub async fn merge(
             location: None,
         });
     }
-    // One summary per author and paper: a deleted one on either side gives way (it is gone for
-    // readers already); two live ones block the merge.
-    let mut both = Vec::new();
-    for author in db::papers::authors_on_both(&txn, source.id, target.id).await? {
-        let rows = db::papers::summaries_of_author(&txn, [source.id, target.id], author).await?;
-        match rows.iter().find(|s| s.deleted_at.is_some()) {
-            Some(deleted) => db::papers::purge_summary(&txn, deleted.id).await?,
-            None => both.push(author),
-        }
-    }
+    // One live summary per author and paper: two live ones block the merge (deleted ones move
+    // along with the rest; they block nothing).
+    let both = db::papers::authors_on_both(&txn, source.id, target.id).await?;
     if !both.is_empty() {
         let mut names: Vec<String> = db::accounts::by_ids(&txn, both)
             .await?

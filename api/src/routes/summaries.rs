@@ -9,7 +9,7 @@ use shared::api::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{user_quota, with_limits};
+use super::{client_ip, user_quota, with_limits};
 use crate::auth::{MaybeAuthUser, Writer};
 use crate::domain::authoring;
 use crate::domain::scope::Listing;
@@ -145,6 +145,7 @@ async fn create_summary(
         (status = 200, description = "The summary", body = Summary, headers(
             ("ETag" = String, description = "The new revision's strong tag"),
         )),
+        (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
         (status = 429, response = super::TooManyRequests),
@@ -189,6 +190,7 @@ async fn update_summary(
     ),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
         (status = 429, response = super::TooManyRequests),
@@ -304,11 +306,24 @@ async fn vote_summary(
     tag = "summaries",
     operation_id = "render_markdown",
     request_body = RenderRequest,
-    responses((status = 200, description = "The sanitised HTML, math as MathML", body = RenderResponse))
+    responses(
+        (status = 200, description = "The sanitised HTML, math as MathML", body = RenderResponse),
+        (status = 429, response = super::TooManyRequests),
+    )
 )]
 #[post("/render")]
-async fn render_markdown(body: web::Json<RenderRequest>) -> Result<web::Json<RenderResponse>, ApiError> {
-    Ok(web::Json(authoring::render(&body.markdown)?))
+async fn render_markdown(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RenderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let quota = state
+        .limits
+        .render_ip
+        .check(&format!("ip:{}", client_ip(&state, &req)))
+        .map_err(ApiError::RateLimited)?;
+    let rendered = authoring::render(&body.markdown).map(|html| HttpResponse::Ok().json(html));
+    Ok(with_limits(rendered, &[quota]))
 }
 
 /// The `If-Match` header, if sent.

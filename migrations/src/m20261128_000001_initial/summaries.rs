@@ -114,8 +114,8 @@ pub(super) async fn up(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    // One summary per user per paper, soft-deleted ones included: writing again after a
-    // delete has to revive the row (as a new revision) instead of inserting a second one.
+    // One summary per user per paper (m20261201_000003 narrows this to summaries that are not
+    // deleted).
     manager
         .create_index(super::unique_index(
             "uq_summaries_paper_id_author_id",

@@ -14,7 +14,9 @@ use shared::accounts::{
     UserProfile, UserSort,
 };
 use shared::api::{
-    DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, Page, Paper, Summary, SummarySort, Venue,
+    Comment, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest, NewSummaryRequest,
+    Page, Paper, RenderRequest, RenderResponse, Summary, SummaryChange, SummarySort, Venue, VoteRequest,
+    VoteResponse,
 };
 use shared::problem::FieldErrors;
 
@@ -341,6 +343,82 @@ pub async fn import_paper(session: &SessionHandle, identifier: &str) -> Result<P
     };
     let url = format!("{BASE}/papers/import");
     read_json(send_authed(session, Method::POST, &url, Some(&request)).await?).await
+}
+
+/// `POST /render`: the HTML a summary with this Markdown would publish.
+pub async fn render(markdown: &str) -> Result<RenderResponse, ApiError> {
+    let request = RenderRequest {
+        markdown: markdown.to_owned(),
+    };
+    read_json(send(post_json(&format!("{BASE}/render"), &request)?).await?).await
+}
+
+/// `POST /summaries` → 201.
+pub async fn create_summary(
+    session: &SessionHandle,
+    request: &NewSummaryRequest,
+) -> Result<Summary, ApiError> {
+    let url = format!("{BASE}/summaries");
+    read_json(send_authed(session, Method::POST, &url, Some(request)).await?).await
+}
+
+/// `PATCH /summaries/{id}`: a new revision.
+pub async fn update_summary(
+    session: &SessionHandle,
+    id: &str,
+    change: &SummaryChange,
+) -> Result<Summary, ApiError> {
+    let url = format!("{BASE}/summaries/{}", encode_segment(id));
+    read_json(send_authed(session, Method::PATCH, &url, Some(change)).await?).await
+}
+
+/// `PUT /summaries/{id}/vote`.
+pub async fn vote(session: &SessionHandle, id: &str, value: i8) -> Result<VoteResponse, ApiError> {
+    let url = format!("{BASE}/summaries/{}/vote", encode_segment(id));
+    read_json(send_authed(session, Method::PUT, &url, Some(&VoteRequest { value })).await?).await
+}
+
+/// `GET /summaries/{id}/comments`: one page, oldest first.
+pub async fn list_comments(
+    session: &SessionHandle,
+    summary_id: &str,
+    share: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Page<Comment>, ApiError> {
+    let mut url = format!(
+        "{BASE}/summaries/{}/comments?limit=100",
+        encode_segment(summary_id)
+    );
+    for (name, value) in [("share", share), ("cursor", cursor)] {
+        if let Some(value) = value {
+            url.push_str(&format!("&{name}={}", encode_segment(value)));
+        }
+    }
+    if session.session().is_some() {
+        read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+    } else {
+        get_json(Request::get(&url)).await
+    }
+}
+
+/// `POST /summaries/{id}/comments` → 201.
+pub async fn create_comment(
+    session: &SessionHandle,
+    summary_id: &str,
+    share: Option<&str>,
+    request: &NewCommentRequest,
+) -> Result<Comment, ApiError> {
+    let mut url = format!("{BASE}/summaries/{}/comments", encode_segment(summary_id));
+    if let Some(token) = share {
+        url.push_str(&format!("?share={}", encode_segment(token)));
+    }
+    read_json(send_authed(session, Method::POST, &url, Some(request)).await?).await
+}
+
+/// `DELETE /comments/{id}` → 204.
+pub async fn delete_comment(session: &SessionHandle, id: &str) -> Result<(), ApiError> {
+    let url = format!("{BASE}/comments/{}", encode_segment(id));
+    read_empty(send_authed::<()>(session, Method::DELETE, &url, None).await?).await
 }
 
 /// `GET /papers/{id}/follow`: whether the reader follows the paper (204 yes, 404 no).

@@ -17,6 +17,7 @@ use crate::pages::summary::SummaryPage;
 use crate::pages::user::UserPage;
 use crate::pages::users::UsersPage;
 use crate::pages::venues::{VenuePage, VenuesPage};
+use crate::pages::write::WritePage;
 use crate::state::SessionProvider;
 
 /// Paths as in the API contract's "SPA routes"; ids are the API's opaque strings.
@@ -37,6 +38,9 @@ pub enum Route {
     Search,
     #[at("/venues")]
     Venues,
+    /// The editor: `?paper=` for a new summary, `?summary=` to edit one.
+    #[at("/write")]
+    Write,
     /// One venue (its key percent-encoded as one segment), `?year=` for one year.
     #[at("/venue/:key")]
     Venue { key: String },
@@ -75,6 +79,7 @@ fn switch(route: Route) -> Html {
         Route::Users => html! { <UsersPage /> },
         Route::Search => html! { <SearchPage /> },
         Route::Venues => html! { <VenuesPage /> },
+        Route::Write => html! { <WritePage /> },
         Route::Venue { key } => html! { <VenuePage venue_key={key} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Register => html! { <RegisterPage /> },

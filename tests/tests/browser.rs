@@ -399,3 +399,81 @@ async fn an_unknown_paper_is_found_added_followed_and_listed_by_venue() {
         .await;
     browser.close().await;
 }
+
+/// A reader signs in, opens a paper and writes a summary with math, a table and a citation: the
+/// preview shows MathML while they type, and the published page shows exactly the preview's
+/// HTML. Then they comment under it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    app.register("writer").await;
+    let paper: shared::api::Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let browser = Browser::start().await;
+    browser.client.goto(&app.url("/login")).await.unwrap();
+    browser.fill("#login", "writer").await;
+    browser.fill("#password", tests::PASSWORD).await;
+    browser.click("#login-submit").await;
+    browser.wait_for_text("#signed-in-as", "writer").await;
+
+    browser
+        .client
+        .goto(&app.url(&format!("/paper/{}", paper.id)))
+        .await
+        .unwrap();
+    browser.click("#write-summary").await;
+    browser.find("#summary-markdown").await;
+    let markdown = "The mask loss picks $\\arg\\min_r \\|r\\|_2$ per class.\n\n$$L = L_{cls} + L_{box} + L_{mask}$$\n\n| head | AP |\n|---|---|\n| mask | 37.1 |\n\nBuilds on \\cite{1703.06870}.\n";
+    browser.fill("#summary-markdown", markdown).await;
+    browser.find("#summary-preview math").await;
+    browser.find("#summary-preview table").await;
+    let preview_html = || async {
+        browser
+            .client
+            .execute(
+                "return document.querySelector('#summary-preview').innerHTML;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The preview follows the last keystroke; wait until it holds the citation at the end.
+    let mut preview = preview_html().await;
+    for _ in 0..50 {
+        if preview.contains("cite") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        preview = preview_html().await;
+    }
+    // Then it settles: the render of the whole text.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let preview = preview_html().await;
+    browser.click("#summary-publish").await;
+    browser
+        .wait_for_text(".summary-page .summary-body", "per class")
+        .await;
+    let published = browser
+        .client
+        .execute(
+            "return document.querySelector('.summary-page .summary-body').innerHTML;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        published.as_str().unwrap(),
+        preview,
+        "the page shows what the preview showed"
+    );
+
+    browser
+        .fill("#new-comment", "Does the $L_{mask}$ term need a weight?")
+        .await;
+    browser.click(".comment-form button[type=submit]").await;
+    browser.wait_for_text(".comment-body", "term need a weight").await;
+    browser.find(".comment-body math").await;
+    browser.close().await;
+}

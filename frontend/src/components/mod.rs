@@ -1,5 +1,6 @@
 //! Building blocks the pages are made of.
 
+pub mod discussion;
 pub mod field;
 pub mod footer;
 pub mod header;

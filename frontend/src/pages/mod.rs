@@ -12,3 +12,4 @@ pub mod summary;
 pub mod user;
 pub mod users;
 pub mod venues;
+pub mod write;

@@ -189,6 +189,9 @@ fn paper_actions(props: &PaperActionsProps) -> Html {
     };
     html! {
         <div class="paper-actions">
+            <PathLink to={format!("/write?paper={}", api::encode_segment(&props.paper_id))} classes="button primary" id="write-summary">
+                { "Write a summary" }
+            </PathLink>
             <button type="button" class="button" id="copy-bibtex" onclick={on_copy}>{ "Copy BibTeX" }</button>
             <a class="button" href={bibtex_href} id="bibtex-link">{ "BibTeX" }</a>
             { follow }

@@ -2,19 +2,20 @@
 
 use std::collections::HashMap;
 
-use shared::api::PaperRef;
+use shared::api::{PaperRef, Summary};
 use yew::prelude::*;
 use yew_router::prelude::use_location;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::nav_link::NavLink;
+use crate::components::discussion::{Thread, Votes};
+use crate::components::nav_link::{NavLink, PathLink};
 use crate::components::paper_meta::{short_authors, venue_year};
 use crate::components::status::{ErrorBox, Loading};
 use crate::components::summary_card::SummaryCard;
 use crate::hooks::{Fetch, use_document_title, use_fetch};
 use crate::pages::not_found::NotFound;
-use crate::state::{SessionState, use_session};
+use crate::state::{SessionHandle, SessionState, use_session};
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryPageProps {
@@ -24,6 +25,7 @@ pub struct SummaryPageProps {
 #[function_component(SummaryPage)]
 pub fn summary_page(props: &SummaryPageProps) -> Html {
     let session = use_session();
+    let session_for_edit = session.clone();
     // Unlisted summaries open with the `?share=` token of their share link.
     let share = use_location()
         .and_then(|location| location.query::<HashMap<String, String>>().ok())
@@ -31,7 +33,7 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
     // Wait for a session being restored: a private summary would 404 for the anonymous reader.
     let restoring = matches!(session.state(), SessionState::Restoring);
     let signed_in = session.session().is_some();
-    let key = (props.id.clone(), share, signed_in, restoring);
+    let key = (props.id.clone(), share.clone(), signed_in, restoring);
     let (summary, retry) = use_fetch(key, move |(id, share, _, restoring)| async move {
         if restoring {
             std::future::pending::<()>().await;
@@ -50,7 +52,16 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
         Fetch::Ready(summary) => html! {
             <article class="summary-page">
                 { paper_ref_header(&summary.paper) }
+                <Votes summary={summary.clone()} />
                 <SummaryCard summary={summary.clone()} show_paper=false />
+                if mine(&session_for_edit, &summary) {
+                    <p class="more-link">
+                        <PathLink to={format!("/write?summary={}", api::encode_segment(&summary.id))} id="edit-summary">
+                            { "Edit this summary" }
+                        </PathLink>
+                    </p>
+                }
+                <Thread summary_id={summary.id.clone()} share={share.clone()} />
                 <p class="more-link">
                     <NavLink to={Route::Paper { id: summary.paper.id.clone() }}>
                         { "The paper and all its summaries" }
@@ -59,6 +70,15 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
             </article>
         },
     }
+}
+
+/// Whether the signed-in reader wrote it (the server shows the author of an anonymous summary to
+/// that author only).
+fn mine(session: &SessionHandle, summary: &Summary) -> bool {
+    session
+        .me()
+        .zip(summary.author.as_ref())
+        .is_some_and(|(me, author)| me.username == author.username)
 }
 
 fn paper_ref_header(paper: &PaperRef) -> Html {

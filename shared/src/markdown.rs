@@ -6,6 +6,7 @@
 //! allow-list, and math output is checked tag by tag. With the `sanitize` feature (the server)
 //! the result additionally passes an ammonia allow-list, as defence in depth.
 
+pub mod corpus;
 mod latex;
 mod links;
 mod math;
@@ -461,6 +462,15 @@ mod tests {
                     !attribute.starts_with("on"),
                     "event handler {attribute} in {html}"
                 );
+                if attribute == "style" {
+                    let value = value.to_ascii_lowercase();
+                    assert!(
+                        !["url(", "expression", "javascript", "position"]
+                            .iter()
+                            .any(|bad| value.contains(bad)),
+                        "style {value} in {html}"
+                    );
+                }
                 assert!(!attribute.starts_with("srcdoc"), "srcdoc in {html}");
                 if ["href", "src", "action", "formaction", "xlink:href"].contains(&attribute.as_str()) {
                     let value = value.to_ascii_lowercase().replace(['\t', '\n', '\r'], "");
@@ -841,7 +851,55 @@ mod tests {
             "[x](\u{0}javascript:alert(1))",
             "<details open ontoggle=alert(1)>",
             "\\cite{x\"onmouseover=\"alert(1)}",
+            // images and links with other schemes, casings and encodings
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"javascript:alert(1)\">",
+            "![x](javascript:alert(1))",
+            "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+            "[x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\" javascript:alert(1)\">x</a>",
+            "[x](<javascript:alert(1)>)",
+            "[ref]: javascript:alert(1)\n\n[x][ref]",
+            "<a href=\"https://example.org\" onclick=\"alert(1)\">x</a>",
+            // frames other than the embed hosts
+            "<iframe src=\"https://evil.example/\"></iframe>",
+            "<iframe src=\"javascript:alert(1)\"></iframe>",
+            "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+            "https://www.youtube.com/watch?v=x\"onload=\"alert(1)",
+            "<embed src=javascript:alert(1)>",
+            "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">",
+            // forms, documents and the page around them
+            "<form action=javascript:alert(1)><button>x</button></form>",
+            "<button formaction=javascript:alert(1)>x</button>",
+            "<input onfocus=alert(1) autofocus>",
+            "<body onload=alert(1)>",
+            "<base href=\"javascript:alert(1)//\">",
+            "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+            "<link rel=stylesheet href=javascript:alert(1)>",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+            "<template><script>alert(1)</script></template>",
+            "<video><source onerror=alert(1)></video>",
+            "<audio src=x onerror=alert(1)>",
+            "<marquee onstart=alert(1)>x</marquee>",
+            // SVG and MathML tricks
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+            "<math><maction actiontype=\"statusline\" xlink:href=\"javascript:alert(1)\">x</maction></math>",
+            "<math href=\"javascript:alert(1)\"><mi>x</mi></math>",
+            "<math><mtext><img src=x onerror=alert(1)></mtext></math>",
+            "$\\href{data:text/html,x}{y}$",
+            "$x$<math><mi onmouseover=alert(1)>y</mi></math>",
+            // CSS injection
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<span style=\"position:fixed;top:0;left:0;width:100%;height:100%\">x</span>",
+            "$\\style{background:url(javascript:alert(1))}{x}$",
+            "<p style=\"width:expression(alert(1))\">x</p>",
         ];
+        assert!(vectors.len() >= 55);
         for vector in vectors {
             assert_inert(&render_markdown(vector));
         }

@@ -15,6 +15,7 @@ on_both_backends!(with_demo =>
     who_may_write_what,
     render_is_the_published_html,
     a_thread_of_comments,
+    render_agrees_with_publishing_over_the_whole_corpus,
 );
 
 /// A demo paper nobody in these tests has summarised yet.
@@ -569,4 +570,49 @@ async fn a_thread_of_comments(app: TestApp) {
         .unwrap();
     let banned = comment(&app, &stranger, &summary.id, json!({"body_markdown": "Hi"})).await;
     assert_eq!(banned.status(), 403);
+}
+
+/// `POST /render` gives what a published summary stores, for every formula of the renderer's
+/// corpus, inline and displayed, and for the Markdown around them.
+async fn render_agrees_with_publishing_over_the_whole_corpus(app: TestApp) {
+    use shared::markdown::corpus::{CORPUS, DISPLAY_CORPUS};
+    let paper = paper(&app).await;
+    let author = app.register("corpus").await;
+    let summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Start."}),
+    )
+    .await;
+    let path = format!("/api/v1/summaries/{}", summary.id);
+    let inline = CORPUS.iter().map(|f| {
+        format!("# Formula\n\nInline ${f}$ in *text*, then\n\n$${f}$$\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    });
+    let display = DISPLAY_CORPUS
+        .iter()
+        .map(|f| format!("$${f}$$ and \\cite{{1703.06870}}"));
+    let mut checked = 0;
+    for markdown in inline.chain(display) {
+        let edited: Summary = as_user(
+            &app,
+            Method::PATCH,
+            &path,
+            &author,
+            Some(json!({"body_markdown": markdown})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let preview: Value = app
+            .post("/api/v1/render", json!({"markdown": markdown}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(preview["html"], edited.body_html, "{markdown}");
+        assert!(edited.body_html.contains("<math"), "{markdown}");
+        checked += 1;
+    }
+    assert_eq!(checked, CORPUS.len() + DISPLAY_CORPUS.len());
 }

@@ -14,6 +14,8 @@ pub fn me() -> Me {
         "orcid": null,
         "homepage": null,
         "notify_on_comment": true,
+        "notify_on_reply": true,
+        "notify_on_follow": true,
         "created_at": "2024-03-05T10:00:00Z"
     });
     match serde_json::from_value(json) {

@@ -6,6 +6,7 @@ mod m20261128_000001_initial;
 mod m20261201_000001_sessions_outbox;
 mod m20261201_000002_paper_keys;
 mod m20261201_000003_live_summaries;
+mod m20261201_000004_notifications;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_sessions_outbox::Migration),
             Box::new(m20261201_000002_paper_keys::Migration),
             Box::new(m20261201_000003_live_summaries::Migration),
+            Box::new(m20261201_000004_notifications::Migration),
         ]
     }
 }

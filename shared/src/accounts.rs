@@ -310,6 +310,10 @@ pub struct Me {
     pub orcid: Option<String>,
     pub homepage: Option<String>,
     pub notify_on_comment: bool,
+    /// Mail replies to my comments.
+    pub notify_on_reply: bool,
+    /// Mail new summaries of papers I follow.
+    pub notify_on_follow: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -352,6 +356,8 @@ pub struct UpdateMeRequest {
     )]
     pub homepage: Option<String>,
     pub notify_on_comment: Option<bool>,
+    pub notify_on_reply: Option<bool>,
+    pub notify_on_follow: Option<bool>,
     /// Required with `new_password`.
     pub current_password: Option<String>,
     pub new_password: Option<String>,
@@ -365,6 +371,8 @@ pub struct ProfileChange {
     pub orcid: Option<Option<String>>,
     pub homepage: Option<Option<String>>,
     pub notify_on_comment: Option<bool>,
+    pub notify_on_reply: Option<bool>,
+    pub notify_on_follow: Option<bool>,
     /// (current, new)
     pub password: Option<(String, String)>,
 }
@@ -376,6 +384,8 @@ impl UpdateMeRequest {
         let cleared = |v: &str| v.trim().is_empty();
         let mut change = ProfileChange {
             notify_on_comment: self.notify_on_comment,
+            notify_on_reply: self.notify_on_reply,
+            notify_on_follow: self.notify_on_follow,
             ..ProfileChange::default()
         };
         if let Some(name) = &self.display_name {

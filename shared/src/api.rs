@@ -730,6 +730,75 @@ pub struct CommentListQuery {
     pub share: Option<String>,
 }
 
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "db",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum NotificationKind {
+    /// A comment on one of my summaries.
+    Comment,
+    /// A reply to one of my comments.
+    Reply,
+    /// A new summary of a paper I follow.
+    FollowedPaper,
+}
+
+/// Something to tell a user about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: String,
+    pub kind: NotificationKind,
+    pub summary_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub paper_id: Option<String>,
+    /// Who did it; `null` where naming them would unmask an anonymous author.
+    pub actor: Option<UserRef>,
+    /// One line saying what happened, e.g. "Ada commented on your summary of Mask R-CNN".
+    pub text: String,
+    /// The SPA path to open, e.g. `/summary/12#comment-40`.
+    pub link: String,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /me/notifications`: newest first, with the number still unread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    pub next_cursor: Option<String>,
+    pub unread: i64,
+}
+
+/// Query of `GET /me/notifications`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct NotificationListQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// `POST /me/notifications/read`: mark notifications read, all of them or up to one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadRequest {
+    /// The newest notification read (it and all older ones); absent: all of them.
+    #[serde(default)]
+    pub up_to: Option<String>,
+}
+
 /// Order of a summary list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,7 +5,9 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::api::{Comment, Page, Paper, RevisionInfo, Summary, VoteResponse};
+use shared::api::{
+    Comment, NotificationKind, NotificationPage, Page, Paper, RevisionInfo, Summary, VoteResponse,
+};
 use tests::{TestApp, TestUser, on_both_backends};
 
 on_both_backends!(with_demo =>
@@ -16,6 +18,7 @@ on_both_backends!(with_demo =>
     render_is_the_published_html,
     a_thread_of_comments,
     render_agrees_with_publishing_over_the_whole_corpus,
+    notifications_tell_what_happened_without_unmasking_anyone,
 );
 
 /// A demo paper nobody in these tests has summarised yet.
@@ -615,4 +618,131 @@ async fn render_agrees_with_publishing_over_the_whole_corpus(app: TestApp) {
         checked += 1;
     }
     assert_eq!(checked, CORPUS.len() + DISPLAY_CORPUS.len());
+}
+
+async fn notifications_of(app: &TestApp, user: &TestUser) -> NotificationPage {
+    as_user(app, Method::GET, "/api/v1/me/notifications", user, None)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Followers hear of new public summaries, authors of comments on their summaries, commenters
+/// of replies; an anonymous author is named in none of them, in the app or by mail.
+async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp) {
+    let paper = paper(&app).await;
+    let author = app.register("masked").await;
+    let follower = app.register("follower").await;
+    let critic = app.register("critic").await;
+    let user = api::db::accounts::find_by_username(&app.db, "critic")
+        .await
+        .unwrap()
+        .unwrap();
+    api::db::accounts::confirm_email(&app.db, user.id, api::db::now())
+        .await
+        .unwrap();
+    let follow = as_user(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/papers/{}/follow", paper.id),
+        &follower,
+        None,
+    )
+    .await;
+    assert_eq!(follow.status(), 204);
+
+    let summary = publish(
+        &app,
+        &author,
+        json!({"paper_id": paper.id, "body_markdown": "Unsigned.", "anonymous": true}),
+    )
+    .await;
+    let told = notifications_of(&app, &follower).await;
+    assert_eq!(told.unread, 1);
+    assert_eq!(told.items[0].kind, NotificationKind::FollowedPaper);
+    assert_eq!(told.items[0].actor, None, "the anonymous author is not named");
+    assert!(
+        told.items[0].text.starts_with("Someone summarised"),
+        "{}",
+        told.items[0].text
+    );
+    assert_eq!(told.items[0].link, format!("/summary/{}", summary.id));
+
+    let question: Comment = comment(&app, &critic, &summary.id, json!({"body_markdown": "Source?"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let told = notifications_of(&app, &author).await;
+    assert_eq!(told.items[0].kind, NotificationKind::Comment);
+    assert_eq!(told.items[0].actor.as_ref().unwrap().username, "critic");
+    comment(
+        &app,
+        &author,
+        &summary.id,
+        json!({"body_markdown": "Section 3.", "parent_id": question.id}),
+    )
+    .await;
+    let told = notifications_of(&app, &critic).await;
+    assert_eq!(told.items.len(), 1);
+    assert_eq!(told.items[0].kind, NotificationKind::Reply);
+    assert_eq!(
+        told.items[0].actor, None,
+        "the summary's anonymous author replied"
+    );
+    let mail = app
+        .mail
+        .wait_for("critic@example.org", std::time::Duration::from_secs(15))
+        .await;
+    assert!(mail.subject().contains("reply"), "{}", mail.subject());
+    assert!(
+        !mail.body_text().contains("masked"),
+        "no name in the mail: {}",
+        mail.body_text()
+    );
+    assert!(
+        app.mail
+            .messages()
+            .iter()
+            .all(|m| m.header("to").is_none_or(|to| !to.contains("masked@"))
+                || !m.subject().contains("comment")),
+        "no comment mail to an unconfirmed address"
+    );
+
+    // Reading them: all, or up to one.
+    let read = as_user(
+        &app,
+        Method::POST,
+        "/api/v1/me/notifications/read",
+        &critic,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(read.status(), 204);
+    assert_eq!(notifications_of(&app, &critic).await.unread, 0);
+    assert!(notifications_of(&app, &critic).await.items[0].read);
+    let up_to = notifications_of(&app, &follower).await.items[0].id.clone();
+    as_user(
+        &app,
+        Method::POST,
+        "/api/v1/me/notifications/read",
+        &follower,
+        Some(json!({"up_to": up_to})),
+    )
+    .await;
+    assert_eq!(notifications_of(&app, &follower).await.unread, 0);
+    let anonymous = app.get("/api/v1/me/notifications").await;
+    assert_eq!(anonymous.status(), 401);
+
+    // News about what is since gone is dropped.
+    as_user(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/summaries/{}", summary.id),
+        &author,
+        None,
+    )
+    .await;
+    assert!(notifications_of(&app, &follower).await.items.is_empty());
 }

@@ -123,6 +123,12 @@ pub async fn update_profile(
     if let Some(notify) = change.notify_on_comment {
         active.notify_on_comment = Set(notify);
     }
+    if let Some(notify) = change.notify_on_reply {
+        active.notify_on_reply = Set(notify);
+    }
+    if let Some(notify) = change.notify_on_follow {
+        active.notify_on_follow = Set(notify);
+    }
     active.updated_at = Set(now);
     active.update(db).await
 }

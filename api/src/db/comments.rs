@@ -58,3 +58,16 @@ pub async fn recount(db: &impl ConnectionTrait, summary_id: i64) -> Result<(), s
     .await?;
     Ok(())
 }
+
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, comments::Model>, sea_orm::DbErr> {
+    Ok(comments::Entity::find()
+        .filter(comments::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}

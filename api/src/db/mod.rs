@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod comments;
 pub mod credentials;
 pub mod entity;
+pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod papers;

@@ -301,6 +301,17 @@ pub async fn recount_summaries(
     Ok(())
 }
 
+/// Who follows a paper.
+pub async fn followers(db: &impl ConnectionTrait, paper_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    Ok(paper_follows::Entity::find()
+        .filter(paper_follows::Column::PaperId.eq(paper_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.user_id)
+        .collect())
+}
+
 pub async fn is_following(
     db: &impl ConnectionTrait,
     user_id: i64,

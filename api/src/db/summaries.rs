@@ -233,3 +233,16 @@ pub async fn vote(
     .update(db)
     .await
 }
+
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, summaries::Model>, sea_orm::DbErr> {
+    Ok(summaries::Entity::find()
+        .filter(summaries::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect())
+}

@@ -652,6 +652,8 @@ pub fn to_me(user: &users::Model) -> Me {
         orcid: user.orcid.clone(),
         homepage: user.homepage.clone(),
         notify_on_comment: user.notify_on_comment,
+        notify_on_reply: user.notify_on_reply,
+        notify_on_follow: user.notify_on_follow,
         created_at: user.created_at,
     }
 }

@@ -86,6 +86,7 @@ pub async fn create(
     db::summaries::add_revision(&txn, &row, author.id).await?;
     db::summaries::set_tags(&txn, row.id, &tags).await?;
     recount(&txn, paper.id).await?;
+    super::notifications::summary_published(&txn, public_url, &paper, &row).await?;
     txn.commit().await?;
     tracing::info!(summary = row.id, paper = paper.id, "summary published");
     written(db, public_url, author, &row).await

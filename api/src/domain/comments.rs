@@ -44,6 +44,7 @@ pub async fn list(
 /// Posts a comment (or a reply to one of the same summary) on a summary the writer may read.
 pub async fn create(
     db: &DatabaseConnection,
+    public_url: &str,
     writer: &AuthUser,
     summary_id: i64,
     request: &NewCommentRequest,
@@ -84,6 +85,7 @@ pub async fn create(
     .insert(&txn)
     .await?;
     db::comments::recount(&txn, summary.id).await?;
+    super::notifications::comment_posted(&txn, public_url, &summary, &row).await?;
     txn.commit().await?;
     one(db, scope, &summary, row).await
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod authoring;
 pub mod comments;
 pub mod mail;
+pub mod notifications;
 pub mod paper_search;
 pub mod papers;
 pub mod scope;

@@ -66,7 +66,15 @@ async fn create_comment(
     body: web::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quota = user_quota(&state.limits.comment_user, &user)?;
-    let posted = comments::create(&state.db, &user, id.into_inner(), &body, query.share.as_deref()).await;
+    let posted = comments::create(
+        &state.db,
+        &state.config.public_url,
+        &user,
+        id.into_inner(),
+        &body,
+        query.share.as_deref(),
+    )
+    .await;
     let response = posted.map(|comment| HttpResponse::Created().json(comment));
     Ok(with_limits(response, &[quota]))
 }

@@ -4,12 +4,15 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::accounts::{
     AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportQuery, Me, UpdateMeRequest,
 };
-use shared::api::{Page, Summary, SummaryListQuery};
+use shared::api::{
+    MarkReadRequest, NotificationListQuery, NotificationPage, Page, Summary, SummaryListQuery,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::with_limits;
 use crate::auth::{AuthUser, Writer};
 use crate::domain::accounts::{self, ExportBody};
+use crate::domain::notifications;
 use crate::domain::scope::{Listing, Scope};
 use crate::domain::summaries::{self, Filter};
 use crate::error::ApiError;
@@ -23,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(revoke_token)
         .service(export_account)
         .service(list_my_summaries)
+        .service(list_notifications)
+        .service(mark_notifications_read)
         .service(resend_confirmation);
 }
 
@@ -184,6 +189,50 @@ async fn list_my_summaries(
     )
     .await?;
     Ok(web::Json(page))
+}
+
+/// The caller's notifications, newest first, with how many are unread.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "list_notifications",
+    params(NotificationListQuery),
+    responses(
+        (status = 200, description = "A page of notifications", body = NotificationPage),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 422, response = super::Unprocessable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/notifications")]
+async fn list_notifications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<NotificationListQuery>,
+) -> Result<web::Json<NotificationPage>, ApiError> {
+    Ok(web::Json(notifications::list(&state.db, &user, &query).await?))
+}
+
+/// Mark notifications read: all of them, or `up_to` one and every older one.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "mark_notifications_read",
+    request_body = MarkReadRequest,
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/notifications/read")]
+async fn mark_notifications_read(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    body: web::Json<MarkReadRequest>,
+) -> Result<HttpResponse, ApiError> {
+    notifications::mark_read(&state.db, &user, body.up_to.as_deref()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Everything the caller wrote: summaries (all visibilities) and comments.

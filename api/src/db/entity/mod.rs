@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod comments;
+pub mod notifications;
 pub mod outbox;
 pub mod paper_follows;
 pub mod paper_keys;

@@ -28,6 +28,10 @@ pub struct Model {
     pub role: Role,
     pub banned_at: Option<DateTimeUtc>,
     pub notify_on_comment: bool,
+    /// Mail replies to my comments too.
+    pub notify_on_reply: bool,
+    /// Mail new summaries of papers I follow too.
+    pub notify_on_follow: bool,
     pub email_confirmed_at: Option<DateTimeUtc>,
     /// Access tokens issued before this instant are refused.
     pub tokens_valid_after: Option<DateTimeUtc>,

@@ -16,6 +16,8 @@ pub struct ProfileForm {
     pub orcid: String,
     pub homepage: String,
     pub notify_on_comment: bool,
+    pub notify_on_reply: bool,
+    pub notify_on_follow: bool,
 }
 
 impl ProfileForm {
@@ -26,6 +28,8 @@ impl ProfileForm {
             orcid: me.orcid.clone().unwrap_or_default(),
             homepage: me.homepage.clone().unwrap_or_default(),
             notify_on_comment: me.notify_on_comment,
+            notify_on_reply: me.notify_on_reply,
+            notify_on_follow: me.notify_on_follow,
         }
     }
 
@@ -37,6 +41,8 @@ impl ProfileForm {
             orcid: Some(self.orcid.clone()),
             homepage: Some(self.homepage.clone()),
             notify_on_comment: Some(self.notify_on_comment),
+            notify_on_reply: Some(self.notify_on_reply),
+            notify_on_follow: Some(self.notify_on_follow),
             ..UpdateMeRequest::default()
         }
     }
@@ -95,17 +101,20 @@ pub fn profile_section() -> Html {
             }
         })
     };
-    let on_notify = {
+    let toggle = |field: &'static str, set: fn(&mut ProfileForm, bool)| {
         let dispatcher = form.dispatcher();
         let saved = saved.clone();
         Callback::from(move |checked: bool| {
             saved.set(false);
             dispatcher.dispatch(FormAction::Edit {
-                field: "notify_on_comment",
-                apply: Box::new(move |form: &mut ProfileForm| form.notify_on_comment = checked),
+                field,
+                apply: Box::new(move |form: &mut ProfileForm| set(form, checked)),
             });
         })
     };
+    let on_notify = toggle("notify_on_comment", |f, v| f.notify_on_comment = v);
+    let on_reply = toggle("notify_on_reply", |f, v| f.notify_on_reply = v);
+    let on_follow = toggle("notify_on_follow", |f, v| f.notify_on_follow = v);
     html! {
         <section class="settings-section" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{ "Profile" }</h2>
@@ -160,6 +169,18 @@ pub fn profile_section() -> Html {
                     checked={form.values.notify_on_comment}
                     onchange={on_notify}
                 />
+                <Checkbox
+                    id="notify-on-reply"
+                    label="Email me when someone replies to my comments"
+                    checked={form.values.notify_on_reply}
+                    onchange={on_reply}
+                />
+                <Checkbox
+                    id="notify-on-follow"
+                    label="Email me when a paper I follow gets a new summary"
+                    checked={form.values.notify_on_follow}
+                    onchange={on_follow}
+                />
                 <FormMessage message={form.message.clone()} />
                 <SaveActions
                     id="profile-submit"
@@ -181,6 +202,8 @@ mod tests {
         ProfileForm {
             display_name: "Ada".into(),
             notify_on_comment: true,
+            notify_on_reply: true,
+            notify_on_follow: true,
             ..ProfileForm::default()
         }
     }

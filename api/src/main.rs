@@ -146,13 +146,13 @@ async fn administer(config: &Config, command: UserCommand) -> anyhow::Result<()>
             tracing::info!(user = %name, role = role.as_str(), "role changed");
         }
         UserCommand::Ban { name } => {
-            if !db::accounts::set_banned(&db, &name, true).await? {
+            if !api::domain::users::set_banned(&db, &name, true).await? {
                 return Err(no_such_user(&name));
             }
             tracing::info!(user = %name, "banned");
         }
         UserCommand::Unban { name } => {
-            if !db::accounts::set_banned(&db, &name, false).await? {
+            if !api::domain::users::set_banned(&db, &name, false).await? {
                 return Err(no_such_user(&name));
             }
             tracing::info!(user = %name, "ban lifted");

@@ -89,6 +89,24 @@ async fn interactive_docs_are_served_without_network() {
     assert_eq!(app.get("/docs/swagger-ui-bundle.js").await.status(), 200);
 }
 
+/// What a reader downloads before the first page shows (the wasm, its JS glue and the
+/// stylesheet, gzipped as the server sends them) stays within the 400 KB budget. The build is
+/// deterministic, so this is a size check, not a timing.
+#[test]
+fn the_readers_bundle_stays_within_its_budget() {
+    use std::io::Write;
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    let mut total = 0;
+    for file in ["frontend_bg.wasm", "frontend.js", "style.css"] {
+        let bytes = std::fs::read(dist.join(file))
+            .unwrap_or_else(|e| panic!("{file} ({e}): `cargo xtask test` builds the SPA first"));
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(&bytes).unwrap();
+        total += gzip.finish().unwrap().len();
+    }
+    assert!(total <= 400_000, "the reader's bundle is {total} bytes gzipped");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_links_get_the_spa_shell() {
     let app = TestApp::spawn(Backend::Sqlite).await;

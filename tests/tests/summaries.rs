@@ -150,6 +150,16 @@ async fn a_summary_is_published_edited_and_deleted(app: TestApp) {
     assert_eq!(public.share_url, None);
     assert_eq!(count_of(&app, &paper.id).await, before + 1);
 
+    // A ban takes the author's summaries out of the count; lifting it brings them back.
+    api::domain::users::set_banned(&app.db, "author", true)
+        .await
+        .unwrap();
+    assert_eq!(count_of(&app, &paper.id).await, before);
+    api::domain::users::set_banned(&app.db, "author", false)
+        .await
+        .unwrap();
+    assert_eq!(count_of(&app, &paper.id).await, before + 1);
+
     let mine: Page<Summary> = app
         .send(Method::GET, "/api/v1/me/summaries", token, None)
         .await

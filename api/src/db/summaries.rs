@@ -246,3 +246,17 @@ pub async fn by_ids(
         .map(|s| (s.id, s))
         .collect())
 }
+
+/// The papers an author has summaries of (deleted ones too), in id order.
+pub async fn papers_of_author(db: &impl ConnectionTrait, author_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    let mut ids: Vec<i64> = summaries::Entity::find()
+        .filter(summaries::Column::AuthorId.eq(author_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.paper_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}

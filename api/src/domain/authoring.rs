@@ -332,7 +332,7 @@ fn etag_listed(if_match: &str, current: &str) -> bool {
 }
 
 /// The paper's public summary count, recounted under its row lock.
-async fn recount(txn: &impl sea_orm::ConnectionTrait, paper_id: i64) -> Result<(), ApiError> {
+pub(super) async fn recount(txn: &impl sea_orm::ConnectionTrait, paper_id: i64) -> Result<(), ApiError> {
     db::papers::recount_summaries(txn, paper_id, Scope::public().listed(Listing::Site)).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The user directory, public profiles and an author's public summaries. Banned users have no
 //! public profile, and their summaries are not listed.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use shared::accounts::{UserListQuery, UserProfile, UserSort, UserSummariesQuery};
 use shared::api::{Page, Summary, SummarySort};
 
@@ -86,4 +86,24 @@ fn to_profile(row: ProfileRow) -> UserProfile {
         summary_count: row.summary_count,
         score: row.score_micros.map(|m| m as f64 / 1e6),
     }
+}
+
+/// Bans a user (or lifts the ban): their summaries leave the lists, and the summary counts of
+/// their papers follow in the same transaction. `false` when no user has the name.
+pub async fn set_banned(db: &DatabaseConnection, username: &str, banned: bool) -> Result<bool, ApiError> {
+    let txn = db::begin_write(db).await?;
+    let Some(user) = db::accounts::find_by_username(&txn, username).await? else {
+        return Ok(false);
+    };
+    // In id order, as merges lock them.
+    let papers = db::summaries::papers_of_author(&txn, user.id).await?;
+    for paper in &papers {
+        db::backend::lock_paper(&txn, *paper).await?;
+    }
+    db::accounts::set_banned(&txn, username, banned).await?;
+    for paper in papers {
+        super::authoring::recount(&txn, paper).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }

@@ -372,9 +372,17 @@ pub async fn update_summary(
     read_json(send_authed(session, Method::PATCH, &url, Some(change)).await?).await
 }
 
-/// `PUT /summaries/{id}/vote`.
-pub async fn vote(session: &SessionHandle, id: &str, value: i8) -> Result<VoteResponse, ApiError> {
-    let url = format!("{BASE}/summaries/{}/vote", encode_segment(id));
+/// `PUT /summaries/{id}/vote` (with the share token of an unlisted summary).
+pub async fn vote(
+    session: &SessionHandle,
+    id: &str,
+    share: Option<&str>,
+    value: i8,
+) -> Result<VoteResponse, ApiError> {
+    let mut url = format!("{BASE}/summaries/{}/vote", encode_segment(id));
+    if let Some(token) = share {
+        url.push_str(&format!("?share={}", encode_segment(token)));
+    }
     read_json(send_authed(session, Method::PUT, &url, Some(&VoteRequest { value })).await?).await
 }
 

@@ -137,6 +137,21 @@ async fn a_summary_is_published_edited_and_deleted(app: TestApp) {
         .await
         .unwrap();
     assert_ne!(rotated.share_url, unlisted.share_url);
+    // Holders of the link may vote; others do not even see it.
+    let new_token = rotated
+        .share_url
+        .clone()
+        .unwrap()
+        .split("share=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let voter = app.register("linkholder").await;
+    let vote_path = format!("{path}/vote");
+    let blind = vote(&app, &vote_path, &voter, 1).await;
+    assert_eq!(blind.status(), 404);
+    let with_link = vote(&app, &format!("{vote_path}?share={new_token}"), &voter, 1).await;
+    assert_eq!(with_link.status(), 200);
     assert_eq!(
         app.get(&format!("{path}?share={share_token}")).await.status(),
         404
@@ -701,10 +716,16 @@ async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp)
         told.items[0].actor, None,
         "the summary's anonymous author replied"
     );
-    let mail = app
-        .mail
-        .wait_for("critic@example.org", std::time::Duration::from_secs(15))
-        .await;
+    // The confirmation mail of sign-up may come first.
+    let mail = loop {
+        let mail = app
+            .mail
+            .wait_for("critic@example.org", std::time::Duration::from_secs(15))
+            .await;
+        if !mail.subject().contains("Confirm") {
+            break mail;
+        }
+    };
     assert!(mail.subject().contains("reply"), "{}", mail.subject());
     assert!(
         !mail.body_text().contains("masked"),
@@ -719,6 +740,25 @@ async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp)
                 || !m.subject().contains("comment")),
         "no comment mail to an unconfirmed address"
     );
+
+    // A summary made public later is news then, once.
+    let late = app.register("late").await;
+    let draft = publish(
+        &app,
+        &late,
+        json!({"paper_id": paper.id, "body_markdown": "Draft.", "visibility": "private"}),
+    )
+    .await;
+    let draft_path = format!("/api/v1/summaries/{}", draft.id);
+    let before = notifications_of(&app, &follower).await.items.len();
+    for visibility in ["public", "private", "public"] {
+        let change = json!({"visibility": visibility});
+        let changed = as_user(&app, Method::PATCH, &draft_path, &late, Some(change)).await;
+        assert_eq!(changed.status(), 200);
+    }
+    let told = notifications_of(&app, &follower).await;
+    assert_eq!(told.items.len(), before + 1, "told once");
+    assert_eq!(told.items[0].actor.as_ref().unwrap().username, "late");
 
     // Reading them: all, or up to one.
     let read = as_user(
@@ -754,5 +794,8 @@ async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp)
         None,
     )
     .await;
-    assert!(notifications_of(&app, &follower).await.items.is_empty());
+    let gone = format!("/summary/{}", summary.id);
+    let left = notifications_of(&app, &follower).await;
+    assert!(left.items.iter().all(|n| n.link != gone), "{:?}", left.items);
+    assert_eq!(left.items.len(), 1, "the late summary's news stays");
 }

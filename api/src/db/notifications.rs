@@ -76,3 +76,13 @@ pub async fn mark_read(
     update.exec(db).await?;
     Ok(())
 }
+
+/// Whether a paper's followers have heard of this summary already.
+pub async fn told_followers(db: &impl ConnectionTrait, summary_id: i64) -> Result<bool, sea_orm::DbErr> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::SummaryId.eq(summary_id))
+        .filter(notifications::Column::Kind.eq(NotificationKind::FollowedPaper))
+        .one(db)
+        .await?
+        .is_some())
+}

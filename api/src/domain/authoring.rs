@@ -167,6 +167,12 @@ pub async fn update(
         db::summaries::set_tags(&txn, row.id, tags).await?;
     }
     recount(&txn, paper_id).await?;
+    if row.visibility == Visibility::Public
+        && let Some(paper) = db::papers::find(&txn, paper_id).await?
+    {
+        // Made public after it was written: its paper's followers hear of it now, once.
+        super::notifications::summary_published(&txn, public_url, &paper, &row).await?;
+    }
     txn.commit().await?;
     written(db, public_url, editor, &row).await
 }
@@ -231,12 +237,14 @@ pub async fn revision(
     })
 }
 
-/// Votes on a summary the voter may read (not their own: 403). Idempotent; 0 takes the vote back.
+/// Votes on a summary the voter may read (with its share link, for an unlisted one); not their
+/// own (403). Idempotent; 0 takes the vote back.
 pub async fn vote(
     db: &DatabaseConnection,
     voter: &AuthUser,
     id: i64,
     value: i8,
+    share_token: Option<&str>,
 ) -> Result<VoteResponse, ApiError> {
     if !(-1..=1).contains(&value) {
         return Err(ApiError::invalid("value", "must be -1, 0 or 1"));
@@ -245,7 +253,7 @@ pub async fn vote(
     backend::lock_summary(&txn, id).await?;
     let row = db::summaries::find(&txn, id)
         .await?
-        .filter(|s| Scope::new(Some(voter)).may_read(s, None))
+        .filter(|s| Scope::new(Some(voter)).may_read(s, share_token))
         .ok_or(ApiError::NotFound)?;
     if row.author_id == voter.id {
         return Err(ApiError::Forbidden(

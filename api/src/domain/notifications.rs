@@ -82,7 +82,7 @@ pub(super) async fn summary_published(
     paper: &papers::Model,
     summary: &summaries::Model,
 ) -> Result<(), ApiError> {
-    if summary.visibility != Visibility::Public {
+    if summary.visibility != Visibility::Public || db::notifications::told_followers(txn, summary.id).await? {
         return Ok(());
     }
     let link = format!("{public_url}/summary/{}", summary.id);

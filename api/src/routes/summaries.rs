@@ -277,7 +277,7 @@ async fn get_summary_revision(
 #[utoipa::path(
     tag = "summaries",
     operation_id = "vote_summary",
-    params(("id" = String, Path, description = "Summary id")),
+    params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
     request_body = VoteRequest,
     responses(
         (status = 200, description = "The tallies after the vote", body = VoteResponse),
@@ -293,10 +293,12 @@ async fn vote_summary(
     state: web::Data<AppState>,
     Writer(user): Writer,
     id: web::Path<i64>,
+    query: web::Query<GetSummaryQuery>,
     body: web::Json<VoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quota = user_quota(&state.limits.vote_user, &user)?;
-    let voted = authoring::vote(&state.db, &user, id.into_inner(), body.value).await;
+    let share = query.share.as_deref();
+    let voted = authoring::vote(&state.db, &user, id.into_inner(), body.value, share).await;
     let response = voted.map(|tallies| HttpResponse::Ok().json(tallies));
     Ok(with_limits(response, &[quota]))
 }

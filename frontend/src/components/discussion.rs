@@ -14,6 +14,8 @@ use crate::state::use_session;
 #[derive(Properties, PartialEq)]
 pub struct VotesProps {
     pub summary: Rc<Summary>,
+    /// The share token an unlisted summary was opened with.
+    pub share: Option<String>,
 }
 
 /// Up and down, with the score between; pressing the pressed one takes the vote back. Signed-out
@@ -32,10 +34,12 @@ pub fn votes(props: &VotesProps) -> Html {
     let button = |value: i8, label: &'static str, symbol: &'static str| {
         let next = if mine == value { 0 } else { value };
         let (session, id, tally, error) = (session.clone(), summary.id.clone(), tally.clone(), error.clone());
+        let share = props.share.clone();
         let onclick = Callback::from(move |_: MouseEvent| {
             let (session, id, tally, error) = (session.clone(), id.clone(), tally.clone(), error.clone());
+            let share = share.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match api::vote(&session, &id, next).await {
+                match api::vote(&session, &id, share.as_deref(), next).await {
                     Ok(result) => {
                         tally.set((result.score, result.my_vote));
                         error.set(None);

@@ -52,7 +52,7 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
         Fetch::Ready(summary) => html! {
             <article class="summary-page">
                 { paper_ref_header(&summary.paper) }
-                <Votes summary={summary.clone()} />
+                <Votes summary={summary.clone()} share={share.clone()} />
                 <SummaryCard summary={summary.clone()} show_paper=false />
                 if mine(&session_for_edit, &summary) {
                     <p class="more-link">

@@ -216,7 +216,5 @@ async fn import(
 }
 
 async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = db::connect(&config.database_url).await?;
-    db::migrate(&db).await?;
-    Ok(db)
+    db::connect_migrated(&config.database_url).await
 }

@@ -61,8 +61,7 @@ pub struct Application {
 impl Application {
     /// Connects to the configured database, migrates it and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let db = db::connect(&config.database_url).await?;
-        db::migrate(&db).await?;
+        let db = db::connect_migrated(&config.database_url).await?;
         Application::with_database(config, db).await
     }
 

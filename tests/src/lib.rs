@@ -136,8 +136,9 @@ impl TestApp {
             _ => None,
         })
         .expect("test configuration");
-        let db = api::db::connect(&config.database_url).await.expect("connecting");
-        api::db::migrate(&db).await.expect("migrating");
+        let db = api::db::connect_migrated(&config.database_url)
+            .await
+            .expect("connecting and migrating");
         let (address, server) = start(&config, &db, &options).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

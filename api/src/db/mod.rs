@@ -54,9 +54,20 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .context("connecting to the database")
 }
 
-/// Brings the schema up to date.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running migrations")
+/// Brings the schema up to date on connections of their own, then opens the pool the service
+/// uses. Every connection of that pool starts after the last `ALTER TABLE`: an SQLite connection
+/// that saw the table before it can keep the old column list of a statement it prepared (sqlx
+/// caches it), and a row then lacks a column the entity has.
+pub async fn connect_migrated(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let migrating = connect(url).await?;
+    Migrator::up(&migrating, None)
+        .await
+        .context("running migrations")?;
+    migrating
+        .close()
+        .await
+        .context("closing the migration connections")?;
+    connect(url).await
 }
 
 /// Starts a transaction that only reads, seeing one consistent state of the database.

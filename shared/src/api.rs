@@ -789,13 +789,13 @@ pub struct NotificationListQuery {
     pub cursor: Option<String>,
 }
 
-/// `POST /me/notifications/read`: mark notifications read, all of them or up to one.
+/// Query of `POST /me/notifications/read`: mark notifications read, all of them or up to one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
-pub struct MarkReadRequest {
+pub struct MarkReadQuery {
     /// The newest notification read (it and all older ones); absent: all of them.
-    #[serde(default)]
     pub up_to: Option<String>,
 }
 

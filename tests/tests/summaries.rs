@@ -410,6 +410,43 @@ async fn who_may_write_what(app: TestApp) {
         let response = app.send(Method::DELETE, &path, token, None).await;
         assert_eq!(response.status().as_u16(), want, "{who}: DELETE {path}");
     }
+
+    // The discussion's writes and the reader's own notifications, by the same actors.
+    let open = publish(
+        &app,
+        &other,
+        json!({"paper_id": private.paper.id, "body_markdown": "Open."}),
+    )
+    .await;
+    let thread = format!("/api/v1/summaries/{}/comments", open.id);
+    let posted: Comment = comment(&app, &other, &open.id, json!({"body_markdown": "First."}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let comment_path = format!("/api/v1/comments/{}", posted.id);
+    let writes: [(Method, &str, Value); 4] = [
+        (Method::POST, &thread, json!({"body_markdown": "x"})),
+        (Method::PATCH, &comment_path, json!({"body_markdown": "y"})),
+        (Method::POST, "/api/v1/me/notifications/read", Value::Null),
+        (Method::DELETE, &comment_path, Value::Null),
+    ];
+    let actors: [(&str, Option<&str>, [u16; 4]); 5] = [
+        ("anonymous", None, [401, 401, 401, 401]),
+        ("banned", Some(&banned.access_token), [403, 403, 403, 403]),
+        ("read-only token", Some(&read_only.secret), [403, 403, 403, 403]),
+        // Not the comment's author: posts, but changes nothing of it.
+        ("author", Some(&author.access_token), [201, 403, 204, 403]),
+        // Its author edits and deletes it (the delete runs last).
+        ("comment author", Some(&other.access_token), [201, 200, 204, 204]),
+    ];
+    for (who, token, expected) in actors {
+        for ((method, path, body), want) in writes.iter().zip(expected) {
+            let body = (!body.is_null()).then(|| body.clone());
+            let response = app.send(method.clone(), path, token, body).await;
+            assert_eq!(response.status().as_u16(), want, "{who}: {method} {path}");
+        }
+    }
 }
 
 /// The preview endpoint gives exactly the HTML a summary with the same markdown publishes.
@@ -761,14 +798,7 @@ async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp)
     assert_eq!(told.items[0].actor.as_ref().unwrap().username, "late");
 
     // Reading them: all, or up to one.
-    let read = as_user(
-        &app,
-        Method::POST,
-        "/api/v1/me/notifications/read",
-        &critic,
-        Some(json!({})),
-    )
-    .await;
+    let read = as_user(&app, Method::POST, "/api/v1/me/notifications/read", &critic, None).await;
     assert_eq!(read.status(), 204);
     assert_eq!(notifications_of(&app, &critic).await.unread, 0);
     assert!(notifications_of(&app, &critic).await.items[0].read);
@@ -776,9 +806,9 @@ async fn notifications_tell_what_happened_without_unmasking_anyone(app: TestApp)
     as_user(
         &app,
         Method::POST,
-        "/api/v1/me/notifications/read",
+        &format!("/api/v1/me/notifications/read?up_to={up_to}"),
         &follower,
-        Some(json!({"up_to": up_to})),
+        None,
     )
     .await;
     assert_eq!(notifications_of(&app, &follower).await.unread, 0);

@@ -4,9 +4,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::accounts::{
     AccountExport, ApiToken, CreateTokenRequest, CreatedToken, ExportQuery, Me, UpdateMeRequest,
 };
-use shared::api::{
-    MarkReadRequest, NotificationListQuery, NotificationPage, Page, Summary, SummaryListQuery,
-};
+use shared::api::{MarkReadQuery, NotificationListQuery, NotificationPage, Page, Summary, SummaryListQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::with_limits;
@@ -217,11 +215,13 @@ async fn list_notifications(
 #[utoipa::path(
     tag = "me",
     operation_id = "mark_notifications_read",
-    request_body = MarkReadRequest,
+    params(MarkReadQuery),
     responses(
         (status = 204, description = "Marked read"),
+        (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 403, response = super::Forbidden),
+        (status = 422, response = super::Unprocessable),
     ),
     security(("bearer" = []))
 )]
@@ -229,9 +229,9 @@ async fn list_notifications(
 async fn mark_notifications_read(
     state: web::Data<AppState>,
     Writer(user): Writer,
-    body: web::Json<MarkReadRequest>,
+    query: web::Query<MarkReadQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    notifications::mark_read(&state.db, &user, body.up_to.as_deref()).await?;
+    notifications::mark_read(&state.db, &user, query.up_to.as_deref()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

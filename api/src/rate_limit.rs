@@ -255,6 +255,12 @@ impl Limiter {
     /// Counts one request for `key` (compared case-insensitively, surrounding blanks ignored) and
     /// says whether it is within the quota. Requests over the quota are not counted, so a client
     /// that keeps trying is not locked out beyond the window it already used up.
+    /// One unit of a user's quota (key `user:<id>`), as an API error when it is spent.
+    pub fn check_user(&self, user_id: i64) -> Result<Allowed, crate::error::ApiError> {
+        self.check(&format!("user:{user_id}"))
+            .map_err(crate::error::ApiError::RateLimited)
+    }
+
     pub fn check(&self, key: &str) -> Result<Allowed, Limited> {
         self.check_at(key, Instant::now())
     }

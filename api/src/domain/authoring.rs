@@ -140,6 +140,7 @@ pub async fn update(
         return written(db, public_url, editor, &row).await;
     }
     let paper_id = row.paper_id;
+    let becomes_public = visibility == Visibility::Public && row.visibility != Visibility::Public;
     let share_token = match (visibility, row.share_token.clone()) {
         (Visibility::Unlisted, Some(token)) if !change.rotate_share_link => Some(token),
         (Visibility::Unlisted, _) => Some(new_share_token()),
@@ -167,9 +168,7 @@ pub async fn update(
         db::summaries::set_tags(&txn, row.id, tags).await?;
     }
     recount(&txn, paper_id).await?;
-    if row.visibility == Visibility::Public
-        && let Some(paper) = db::papers::find(&txn, paper_id).await?
-    {
+    if becomes_public && let Some(paper) = db::papers::find(&txn, paper_id).await? {
         // Made public after it was written: its paper's followers hear of it now, once.
         super::notifications::summary_published(&txn, public_url, &paper, &row).await?;
     }
@@ -205,7 +204,7 @@ pub async fn revisions(
     id: i64,
     share_token: Option<&str>,
 ) -> Result<Vec<RevisionInfo>, ApiError> {
-    let row = readable(db, scope, id, share_token).await?;
+    let row = super::summaries::readable(db, scope, id, share_token).await?;
     Ok(db::summaries::revisions(db, id)
         .await?
         .into_iter()
@@ -225,7 +224,7 @@ pub async fn revision(
     number: i32,
     share_token: Option<&str>,
 ) -> Result<Revision, ApiError> {
-    let row = readable(db, scope, id, share_token).await?;
+    let row = super::summaries::readable(db, scope, id, share_token).await?;
     let revision = db::summaries::revision(db, id, number)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -319,19 +318,6 @@ async fn editable(
         return Err(ApiError::PreconditionFailed);
     }
     Ok(row)
-}
-
-/// The summary, if the reader may read it (the visibility scope decides); 404 otherwise.
-pub(super) async fn readable(
-    db: &impl sea_orm::ConnectionTrait,
-    scope: Scope<'_>,
-    id: i64,
-    share_token: Option<&str>,
-) -> Result<summaries::Model, ApiError> {
-    db::summaries::find(db, id)
-        .await?
-        .filter(|s| scope.may_read(s, share_token))
-        .ok_or(ApiError::NotFound)
 }
 
 /// `If-Match`: `*`, or a list of strong tags one of which is the current one.

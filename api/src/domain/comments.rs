@@ -9,8 +9,9 @@ use shared::api::{
 };
 use shared::markdown::render_markdown;
 
-use super::authoring::{readable, valid_markdown};
+use super::authoring::valid_markdown;
 use super::scope::Scope;
+use super::summaries::readable;
 use crate::auth::AuthUser;
 use crate::db::entity::{comments, summaries};
 use crate::db::pagination::{Cursor, PageRequest, finish_page};

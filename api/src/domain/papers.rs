@@ -580,9 +580,7 @@ pub async fn import_for(
     user: &AuthUser,
     identifier: &str,
 ) -> Result<Imported, ApiError> {
-    limiter
-        .check(&format!("user:{}", user.id))
-        .map_err(ApiError::RateLimited)?;
+    limiter.check_user(user.id)?;
     import(db, upstreams, Some(user.id), identifier).await
 }
 

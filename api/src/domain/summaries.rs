@@ -72,13 +72,23 @@ pub async fn get(
     id: i64,
     share_token: Option<&str>,
 ) -> Result<Summary, ApiError> {
-    let summary = db::summaries::find(db, id)
-        .await?
-        .filter(|s| scope.may_read(s, share_token))
-        .ok_or(ApiError::NotFound)?;
+    let summary = readable(db, scope, id, share_token).await?;
     hydrate(db, scope, public_url, vec![summary])
         .await?
         .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// The summary row, if the reader may read it (the visibility scope decides); 404 otherwise.
+pub(super) async fn readable(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    id: i64,
+    share_token: Option<&str>,
+) -> Result<summaries::Model, ApiError> {
+    db::summaries::find(db, id)
+        .await?
+        .filter(|s| scope.may_read(s, share_token))
         .ok_or(ApiError::NotFound)
 }
 

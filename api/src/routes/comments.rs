@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::api::{Comment, CommentChange, CommentListQuery, GetSummaryQuery, NewCommentRequest, Page};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{user_quota, with_limits};
+use super::with_limits;
 use crate::auth::{MaybeAuthUser, Writer};
 use crate::domain::comments;
 use crate::error::ApiError;
@@ -65,7 +65,7 @@ async fn create_comment(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.comment_user, &user)?;
+    let quota = state.limits.comment_user.check_user(user.id)?;
     let posted = comments::create(
         &state.db,
         &state.config.public_url,
@@ -101,7 +101,7 @@ async fn update_comment(
     id: web::Path<i64>,
     body: web::Json<CommentChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.comment_user, &user)?;
+    let quota = state.limits.comment_user.check_user(user.id)?;
     let edited = comments::update(&state.db, &user, id.into_inner(), &body).await;
     let response = edited.map(|comment| HttpResponse::Ok().json(comment));
     Ok(with_limits(response, &[quota]))

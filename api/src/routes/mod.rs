@@ -51,16 +51,6 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-/// One unit of a user's quota for a kind of write (429 when it is spent).
-fn user_quota(
-    limiter: &crate::rate_limit::Limiter,
-    user: &crate::auth::AuthUser,
-) -> Result<Allowed, ApiError> {
-    limiter
-        .check(&format!("user:{}", user.id))
-        .map_err(ApiError::RateLimited)
-}
-
 /// The response (or error response) with the rate-limit headers of the quotas to report (both
 /// headers are lists, so each policy adds a line).
 fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> HttpResponse {

@@ -9,7 +9,7 @@ use shared::api::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{client_ip, user_quota, with_limits};
+use super::{client_ip, with_limits};
 use crate::auth::{MaybeAuthUser, Writer};
 use crate::domain::authoring;
 use crate::domain::scope::Listing;
@@ -120,7 +120,7 @@ async fn create_summary(
     Writer(user): Writer,
     body: web::Json<NewSummaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.summary_write_user, &user)?;
+    let quota = state.limits.summary_write_user.check_user(user.id)?;
     let written = authoring::create(&state.db, &state.config.public_url, &user, &body).await;
     let response = written.map(|written| {
         HttpResponse::Created()
@@ -162,7 +162,7 @@ async fn update_summary(
     id: web::Path<i64>,
     body: web::Json<SummaryChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.summary_write_user, &user)?;
+    let quota = state.limits.summary_write_user.check_user(user.id)?;
     let written = authoring::update(
         &state.db,
         &state.config.public_url,
@@ -206,7 +206,7 @@ async fn delete_summary(
     Writer(user): Writer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.summary_write_user, &user)?;
+    let quota = state.limits.summary_write_user.check_user(user.id)?;
     let deleted = authoring::delete(&state.db, &user, id.into_inner(), if_match(&req)?).await;
     let response = deleted.map(|()| HttpResponse::NoContent().finish());
     Ok(with_limits(response, &[quota]))
@@ -296,7 +296,7 @@ async fn vote_summary(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<VoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = user_quota(&state.limits.vote_user, &user)?;
+    let quota = state.limits.vote_user.check_user(user.id)?;
     let share = query.share.as_deref();
     let voted = authoring::vote(&state.db, &user, id.into_inner(), body.value, share).await;
     let response = voted.map(|tallies| HttpResponse::Ok().json(tallies));

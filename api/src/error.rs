@@ -50,6 +50,12 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// An upload that is not an image we take; the detail says why.
+    #[error("not an image: {0}")]
+    NotAnImage(String),
+    /// Over a size or storage limit other than the body limit; the detail says which.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// A metadata service (arXiv, Crossref, DBLP) failed, timed out or does not know the id.
@@ -133,6 +139,18 @@ impl ApiError {
                 Some("Send JSON with `Content-Type: application/json`.".to_owned()),
                 None,
             ),
+            ApiError::NotAnImage(detail) => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some(detail.clone()),
+                None,
+            ),
+            ApiError::TooLarge(detail) => (
+                "payload-too-large",
+                "Payload too large",
+                Some(detail.clone()),
+                None,
+            ),
             ApiError::Unavailable(detail) => {
                 ("unavailable", "Service unavailable", Some(detail.clone()), None)
             }
@@ -181,7 +199,8 @@ impl ResponseError for ApiError {
             ApiError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::NotAnImage(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Upstream(UpstreamError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Upstream(UpstreamError::Failed { .. }) => StatusCode::BAD_GATEWAY,

@@ -55,6 +55,10 @@ impl Policy {
     pub const COMMENT_USER: Policy = Policy::new("comment-user", 120, 60 * 60);
     /// Previews rendered per client address (math rendering costs CPU).
     pub const RENDER_IP: Policy = Policy::new("render-ip", 600, 10 * 60);
+    /// Reports filed per user.
+    pub const REPORT_USER: Policy = Policy::new("report-user", 30, 60 * 60);
+    /// Images uploaded per user.
+    pub const UPLOAD_USER: Policy = Policy::new("upload-user", 60, 60 * 60);
     /// Votes per user.
     pub const VOTE_USER: Policy = Policy::new("vote-user", 300, 60 * 60);
     /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
@@ -409,6 +413,10 @@ pub struct RateLimits {
     pub comment_user: Limiter,
     /// Previews per client address ([`ip_key`]).
     pub render_ip: Limiter,
+    /// Reports per user (`user:<id>`).
+    pub report_user: Limiter,
+    /// Uploads per user (`user:<id>`).
+    pub upload_user: Limiter,
 }
 
 impl RateLimits {
@@ -441,6 +449,8 @@ impl RateLimits {
             vote_user: limiter(Policy::VOTE_USER),
             comment_user: limiter(Policy::COMMENT_USER),
             render_ip: limiter(Policy::RENDER_IP),
+            report_user: limiter(Policy::REPORT_USER),
+            upload_user: limiter(Policy::UPLOAD_USER),
         }
     }
 }

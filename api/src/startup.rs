@@ -120,6 +120,7 @@ impl Application {
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .configure(routes::legacy::configure)
+                .configure(routes::uploads::configure_files)
                 .default_service(web::to(routes::spa::fallback))
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))

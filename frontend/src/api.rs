@@ -15,9 +15,10 @@ use shared::accounts::{
 };
 use shared::api::{
     Comment, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest, NewSummaryRequest,
-    Page, Paper, RenderRequest, RenderResponse, Summary, SummaryChange, SummarySort, Venue, VoteRequest,
-    VoteResponse,
+    NotificationPage, Page, Paper, RenderRequest, RenderResponse, Summary, SummaryChange, SummarySort, Venue,
+    VoteRequest, VoteResponse,
 };
+use shared::moderation::{ModerationLogEntry, Report, ReportAction, ReportRequest, ResolveReportRequest};
 use shared::problem::FieldErrors;
 
 use crate::state::SessionHandle;
@@ -446,6 +447,92 @@ pub async fn set_follow(session: &SessionHandle, paper_id: &str, following: bool
     read_empty(send_authed::<()>(session, method, &url, None).await?).await
 }
 
+/// What a report is about: a summary or a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reported {
+    Summary(String),
+    Comment(String),
+}
+
+/// `POST /summaries/{id}/reports` or `/comments/{id}/reports` → 201 (the receipt is not read:
+/// every type the SPA decodes costs the reader's bundle).
+pub async fn report(
+    session: &SessionHandle,
+    target: &Reported,
+    share: Option<&str>,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let mut url = match target {
+        Reported::Summary(id) => format!("{BASE}/summaries/{}/reports", encode_segment(id)),
+        Reported::Comment(id) => format!("{BASE}/comments/{}/reports", encode_segment(id)),
+    };
+    if let Some(token) = share {
+        url.push_str(&format!("?share={}", encode_segment(token)));
+    }
+    let request = ReportRequest {
+        reason: reason.to_owned(),
+    };
+    read_empty(send_authed(session, Method::POST, &url, Some(&request)).await?).await
+}
+
+/// `GET /moderation/reports`: the open queue, oldest first.
+pub async fn list_reports(session: &SessionHandle) -> Result<Page<Report>, ApiError> {
+    let url = format!("{BASE}/moderation/reports?limit=100");
+    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+}
+
+/// `POST /moderation/reports/{id}/resolve` (the queue is loaded again after, so the answer is
+/// not read).
+pub async fn resolve_report(
+    session: &SessionHandle,
+    id: &str,
+    action: ReportAction,
+    note: Option<String>,
+) -> Result<(), ApiError> {
+    let url = format!("{BASE}/moderation/reports/{}/resolve", encode_segment(id));
+    let request = ResolveReportRequest { action, note };
+    read_empty(send_authed(session, Method::POST, &url, Some(&request)).await?).await
+}
+
+/// `GET /moderation/log`: the latest actions.
+pub async fn moderation_log(session: &SessionHandle) -> Result<Page<ModerationLogEntry>, ApiError> {
+    let url = format!("{BASE}/moderation/log?limit=50");
+    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+}
+
+/// `GET /me/notifications`: newest first, with the unread count.
+pub async fn list_notifications(session: &SessionHandle, limit: u64) -> Result<NotificationPage, ApiError> {
+    let url = format!("{BASE}/me/notifications?limit={limit}");
+    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+}
+
+/// `POST /me/notifications/read`: all of them.
+pub async fn mark_notifications_read(session: &SessionHandle) -> Result<(), ApiError> {
+    let url = format!("{BASE}/me/notifications/read");
+    read_empty(send_authed::<()>(session, Method::POST, &url, None).await?).await
+}
+
+/// `GET /me/summaries`: all of mine, newest first.
+pub async fn my_summaries(session: &SessionHandle, cursor: Option<&str>) -> Result<Page<Summary>, ApiError> {
+    let mut url = format!("{BASE}/me/summaries?limit={DEFAULT_PAGE_SIZE}");
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", encode_segment(cursor)));
+    }
+    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+}
+
+/// What the editor reads of an [`shared::moderation::Upload`].
+#[derive(serde::Deserialize)]
+pub struct Uploaded {
+    pub url: String,
+}
+
+/// `POST /uploads` with the file's bytes → where the image is served.
+pub async fn upload_image(session: &SessionHandle, file: &web_sys::File) -> Result<Uploaded, ApiError> {
+    let url = format!("{BASE}/uploads");
+    read_json(send_authed_with(session, Method::POST, &url, &Body::File(file.clone())).await?).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plumbing
 // ---------------------------------------------------------------------------------------------
@@ -460,6 +547,31 @@ pub async fn send_authed<B: Serialize + ?Sized>(
     url: &str,
     body: Option<&B>,
 ) -> Result<Response, ApiError> {
+    let body = match body {
+        Some(body) => Body::Json(
+            serde_json::to_string(body)
+                .map_err(|_| ApiError::browser("The request could not be prepared"))?,
+        ),
+        None => Body::Empty,
+    };
+    send_authed_with(session, method, url, &body).await
+}
+
+/// What a request carries. Bodies are prepared before sending, so the sending (with its retry)
+/// is one function for every request type, not one copy per type in the reader's bundle.
+enum Body {
+    Empty,
+    Json(String),
+    File(web_sys::File),
+}
+
+/// [`send_authed`] with any [`Body`].
+async fn send_authed_with(
+    session: &SessionHandle,
+    method: Method,
+    url: &str,
+    body: &Body,
+) -> Result<Response, ApiError> {
     let mut token = match session.access_token() {
         Some(token) => token,
         None => session.refresh().await?.access_token.clone(),
@@ -471,8 +583,11 @@ pub async fn send_authed<B: Serialize + ?Sized>(
             .header("Accept", "application/json")
             .header("Authorization", &format!("Bearer {token}"));
         let request = match body {
-            Some(body) => request.json(body),
-            None => request.build(),
+            Body::Empty => request.build(),
+            Body::Json(json) => request
+                .header("Content-Type", "application/json")
+                .body(json.as_str()),
+            Body::File(file) => request.header("Content-Type", &file.type_()).body(file.clone()),
         }
         .map_err(|_| ApiError::browser("The request could not be prepared"))?;
         let response = send(request).await?;
@@ -509,22 +624,33 @@ fn page_query(request: RequestBuilder, cursor: Option<&str>) -> RequestBuilder {
 }
 
 async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    let (status, text) = get_text(request).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::unexpected(status))
+}
+
+/// The body of a 2xx answer to a GET, once for every type (see [`read_json`]).
+async fn get_text(request: RequestBuilder) -> Result<(u16, String), ApiError> {
     let request = request
         .header("Accept", "application/json")
         .build()
         .map_err(|_| ApiError::browser("The request could not be prepared"))?;
-    read_json(send(request).await?).await
+    read_text(send(request).await?).await
 }
 
+/// A 2xx answer's body decoded. Only the decoding is generic: the awaiting is in
+/// [`read_text`], once for every type, which keeps the reader's bundle small.
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let (status, text) = read_text(response).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::unexpected(status))
+}
+
+async fn read_text(response: Response) -> Result<(u16, String), ApiError> {
     let status = response.status();
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::unexpected(status));
+    if !response.ok() {
+        return Err(error_from(response).await);
     }
-    Err(error_from(response).await)
+    let text = response.text().await.map_err(|_| ApiError::unexpected(status))?;
+    Ok((status, text))
 }
 
 /// For 202 and 204 answers, whose body (if any) says nothing.

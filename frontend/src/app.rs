@@ -8,7 +8,9 @@ use crate::components::header::SiteHeader;
 use crate::pages::account::{ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::home::Home;
 use crate::pages::login::LoginPage;
+use crate::pages::moderation::ModerationPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::notifications::{MySummariesPage, NotificationsPage};
 use crate::pages::paper::PaperPage;
 use crate::pages::register::RegisterPage;
 use crate::pages::search::SearchPage;
@@ -58,6 +60,14 @@ pub enum Route {
     ConfirmEmail,
     #[at("/settings")]
     Settings,
+    #[at("/notifications")]
+    Notifications,
+    /// Everything the reader wrote.
+    #[at("/me/summaries")]
+    MySummaries,
+    /// The moderators' queue.
+    #[at("/moderation")]
+    Moderation,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -66,7 +76,10 @@ pub enum Route {
 impl Route {
     /// Pages that only make sense signed in; signing out leaves them.
     pub fn needs_account(&self) -> bool {
-        matches!(self, Route::Settings)
+        matches!(
+            self,
+            Route::Settings | Route::Notifications | Route::MySummaries | Route::Moderation
+        )
     }
 }
 
@@ -87,6 +100,9 @@ fn switch(route: Route) -> Html {
         Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::ConfirmEmail => html! { <ConfirmEmailPage /> },
         Route::Settings => html! { <SettingsPage /> },
+        Route::Notifications => html! { <NotificationsPage /> },
+        Route::MySummaries => html! { <MySummariesPage /> },
+        Route::Moderation => html! { <ModerationPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -257,3 +257,20 @@ fn load_page<K, T, F, Fut>(
         });
     });
 }
+
+/// For pages that need an account: a signed-out reader is sent to sign in, and brought back to
+/// `here` after.
+#[hook]
+pub fn use_sign_in_required(here: String) {
+    let session = use_session();
+    let navigator = use_navigator();
+    let signed_out = matches!(session.state(), crate::state::SessionState::SignedOut);
+    use_effect_with(signed_out, move |signed_out| {
+        if *signed_out && let Some(navigator) = navigator {
+            replace_with_path(
+                &navigator,
+                &crate::components::nav_link::with_next(&crate::app::Route::Login.to_path(), &here),
+            );
+        }
+    });
+}

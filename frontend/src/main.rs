@@ -4,9 +4,11 @@ mod api;
 mod app;
 mod clipboard;
 mod components;
+mod dates;
 mod forms;
 mod hooks;
 mod pages;
+mod preview;
 mod state;
 mod tabs;
 #[cfg(all(test, not(target_arch = "wasm32")))]

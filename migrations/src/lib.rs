@@ -7,6 +7,7 @@ mod m20261201_000001_sessions_outbox;
 mod m20261201_000002_paper_keys;
 mod m20261201_000003_live_summaries;
 mod m20261201_000004_notifications;
+mod m20261201_000005_moderation;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_paper_keys::Migration),
             Box::new(m20261201_000003_live_summaries::Migration),
             Box::new(m20261201_000004_notifications::Migration),
+            Box::new(m20261201_000005_moderation::Migration),
         ]
     }
 }

@@ -78,7 +78,11 @@ where
 }
 
 /// A unique index; named like the rule it keeps, so a violation message says which one broke.
-fn unique_index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
+pub(crate) fn unique_index<T, C>(
+    name: &str,
+    table: T,
+    columns: impl IntoIterator<Item = C>,
+) -> IndexCreateStatement
 where
     T: IntoIden,
     C: IntoIndexColumn,

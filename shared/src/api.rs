@@ -510,6 +510,8 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_url: Option<String>,
     pub license: String,
+    /// Hidden by a moderator: only its author and moderators still see it.
+    pub hidden: bool,
 }
 
 /// Longest summary body, in characters.
@@ -681,6 +683,9 @@ pub struct Comment {
     pub body_markdown: String,
     pub body_html: String,
     pub deleted: bool,
+    /// Hidden by a moderator: `[hidden]` in its place for everyone but its author and
+    /// moderators.
+    pub hidden: bool,
     /// Changed since it was posted.
     pub edited: bool,
     pub created_at: DateTime<Utc>,

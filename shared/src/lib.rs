@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod ids;
 pub mod markdown;
+pub mod moderation;
 pub mod percent;
 pub mod problem;
 

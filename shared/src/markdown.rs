@@ -6,6 +6,7 @@
 //! allow-list, and math output is checked tag by tag. With the `sanitize` feature (the server)
 //! the result additionally passes an ammonia allow-list, as defence in depth.
 
+mod allow;
 pub mod corpus;
 mod latex;
 mod links;

@@ -477,3 +477,113 @@ async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
     browser.find(".comment-body math").await;
     browser.close().await;
 }
+
+async fn sign_in(browser: &Browser, app: &TestApp, username: &str) {
+    browser.client.goto(&app.url("/login")).await.unwrap();
+    browser.fill("#login", username).await;
+    browser.fill("#password", tests::PASSWORD).await;
+    browser.click("#login-submit").await;
+    browser.wait_for_text("#signed-in-as", username).await;
+}
+
+/// A reader reports a summary from its page; a moderator finds it in the queue at /moderation
+/// and hides it, the log says so, and the summary is gone for everyone else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_reports_a_summary_and_a_moderator_hides_it() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    app.register("reader").await;
+    app.register("warden").await;
+    api::db::accounts::set_role(&app.db, "warden", shared::accounts::Role::Moderator)
+        .await
+        .unwrap();
+    let page: shared::api::Page<shared::api::Summary> = app.get_json("/api/v1/summaries").await;
+    let id = page.items[0].id.clone();
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, "reader").await;
+    browser
+        .client
+        .goto(&app.url(&format!("/summary/{id}")))
+        .await
+        .unwrap();
+    browser.click(".summary-report .report-button").await;
+    browser
+        .fill(&format!("#report-summary-{id}"), "Copied from the abstract.")
+        .await;
+    browser
+        .click(".summary-report .report-form button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(".summary-report .reported", "Reported")
+        .await;
+    // Readers have no queue.
+    browser.client.goto(&app.url("/moderation")).await.unwrap();
+    browser.wait_for_text(".page-intro", "for moderators").await;
+    browser.click("#sign-out").await;
+    browser.find("#sign-in-link").await;
+
+    sign_in(&browser, &app, "warden").await;
+    browser.click("a[href='/moderation']").await;
+    browser
+        .wait_for_text(".report-item", "Copied from the abstract.")
+        .await;
+    browser.fill(".report-item input", "Plagiarism.").await;
+    browser.click(".report-item button.hide").await;
+    browser.wait_for_text(".moderation", "No open reports.").await;
+    browser.wait_for_text(".moderation-log", "hid content").await;
+    browser.wait_for_text(".moderation-log", "Plagiarism.").await;
+    browser.close().await;
+    assert_eq!(
+        app.get(&format!("/api/v1/summaries/{id}")).await.status(),
+        404,
+        "hidden from everyone else"
+    );
+}
+
+/// In the editor, an image picked from disk is uploaded and lands in the text as Markdown, and
+/// the preview shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_is_uploaded_from_the_editor() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    app.register("writer").await;
+    let paper: shared::api::Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let file = app.data_dir.join("figure.png");
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(4, 3)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&file, png).unwrap();
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, "writer").await;
+    browser
+        .client
+        .goto(&app.url(&format!("/write?paper={}", paper.id)))
+        .await
+        .unwrap();
+    browser.fill("#summary-markdown", "The architecture: ").await;
+    browser
+        .find("#summary-image")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        let text = browser
+            .client
+            .execute(
+                "return document.querySelector('#summary-markdown').value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if text.as_str().is_some_and(|t| t.contains("![figure.png](")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let image = browser.find("#summary-preview img").await;
+    let src = image.attr("src").await.unwrap().unwrap();
+    assert!(src.starts_with("/uploads/") && src.ends_with(".png"), "{src}");
+    browser.close().await;
+}

@@ -71,6 +71,8 @@ fn main() -> anyhow::Result<()> {
                 "clippy",
                 "-p",
                 "frontend",
+                "-p",
+                "renderer",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",
@@ -246,12 +248,15 @@ fn setup() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// wasm32 build → wasm-bindgen → (wasm-opt when available) → frontend/dist.
+/// wasm32 build → wasm-bindgen → (wasm-opt when available) → frontend/dist: the SPA, and the
+/// renderer module that only the editor loads.
 fn frontend(root: &Path) -> anyhow::Result<()> {
     run(cargo().args([
         "build",
         "-p",
         "frontend",
+        "-p",
+        "renderer",
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
@@ -262,21 +267,23 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&dist)?;
     }
     std::fs::create_dir_all(&dist)?;
-    let wasm = target_dir(root).join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&dist)
-        .arg(&wasm))?;
     let wasm_opt = wasm_opt(root);
-    if wasm_opt.exists() {
-        let out = dist.join("frontend_bg.wasm");
-        run(Command::new(&wasm_opt)
-            .arg("-Oz")
-            .arg("--enable-bulk-memory")
-            .arg("--enable-nontrapping-float-to-int")
-            .arg(&out)
-            .arg("-o")
-            .arg(&out))?;
+    for module in ["frontend", "renderer"] {
+        let wasm = target_dir(root).join(format!("wasm32-unknown-unknown/wasm-release/{module}.wasm"));
+        run(Command::new("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&dist)
+            .arg(&wasm))?;
+        if wasm_opt.exists() {
+            let out = dist.join(format!("{module}_bg.wasm"));
+            run(Command::new(&wasm_opt)
+                .arg("-Oz")
+                .arg("--enable-bulk-memory")
+                .arg("--enable-nontrapping-float-to-int")
+                .arg(&out)
+                .arg("-o")
+                .arg(&out))?;
+        }
     }
     std::fs::copy(root.join("frontend/index.html"), dist.join("index.html"))?;
     for entry in std::fs::read_dir(root.join("frontend/static"))? {

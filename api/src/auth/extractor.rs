@@ -50,6 +50,14 @@ pub struct MaybeAuthUser(pub Option<AuthUser>);
 #[derive(Debug, Clone)]
 pub struct Writer(pub AuthUser);
 
+/// A moderator (not banned) reading the queue or the log: 403 for anyone else.
+#[derive(Debug, Clone)]
+pub struct Moderator(pub AuthUser);
+
+/// A moderator acting on a report: a [`Moderator`] with a write-capable credential.
+#[derive(Debug, Clone)]
+pub struct ModeratorWriter(pub AuthUser);
+
 type Pending<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 
 impl FromRequest for AuthUser {
@@ -100,6 +108,37 @@ impl FromRequest for Writer {
             Ok(may_write(user)?)
         })
     }
+}
+
+impl FromRequest for Moderator {
+    type Error = actix_web::Error;
+    type Future = Pending<Moderator>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move { Ok(Moderator(moderates(user.await?)?)) })
+    }
+}
+
+impl FromRequest for ModeratorWriter {
+    type Error = actix_web::Error;
+    type Future = Pending<ModeratorWriter>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let Writer(user) = may_write(user.await?)?;
+            Ok(ModeratorWriter(moderates(user)?))
+        })
+    }
+}
+
+/// The moderation rule: the moderator or admin role, and not banned.
+fn moderates(user: AuthUser) -> Result<AuthUser, ApiError> {
+    if !user.is_moderator() {
+        return Err(ApiError::Forbidden("Only moderators may do this.".to_owned()));
+    }
+    Ok(user)
 }
 
 /// The write rule: not banned, and a session or an API token with the `write` scope.

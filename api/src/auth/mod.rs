@@ -6,4 +6,4 @@ pub mod jwt;
 pub mod password;
 pub mod tokens;
 
-pub use extractor::{AuthUser, Credential, MaybeAuthUser, Writer};
+pub use extractor::{AuthUser, Credential, MaybeAuthUser, Moderator, ModeratorWriter, Writer};

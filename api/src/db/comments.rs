@@ -41,12 +41,13 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<comments:
     comments::Entity::find_by_id(id).one(db).await
 }
 
-/// Sets a summary's `comment_count` to its comments that are not deleted. Call under the
-/// summary's row lock.
+/// Sets a summary's `comment_count` to its comments that are neither deleted nor hidden. Call
+/// under the summary's row lock.
 pub async fn recount(db: &impl ConnectionTrait, summary_id: i64) -> Result<(), sea_orm::DbErr> {
     let count = comments::Entity::find()
         .filter(comments::Column::SummaryId.eq(summary_id))
         .filter(comments::Column::DeletedAt.is_null())
+        .filter(comments::Column::HiddenAt.is_null())
         .count(db)
         .await?;
     summaries::ActiveModel {

@@ -7,11 +7,13 @@ pub mod bulk;
 pub mod comments;
 pub mod credentials;
 pub mod entity;
+pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod papers;
 pub mod summaries;
+pub mod uploads;
 
 use std::path::Path;
 use std::time::Duration;

@@ -10,6 +10,7 @@ use shared::api::{
     SummaryChange, Visibility, VoteResponse,
 };
 use shared::markdown::render_markdown;
+use shared::moderation::ModerationAction;
 
 use super::scope::{Listing, Scope};
 use crate::auth::AuthUser;
@@ -163,6 +164,9 @@ pub async fn update(
     active.revision = Set(row.revision + 1);
     active.updated_at = Set(db::now());
     let row = active.update(&txn).await?;
+    if row.author_id != editor.id {
+        super::moderation::record_summary_action(&txn, editor, ModerationAction::Edit, &row).await?;
+    }
     db::summaries::add_revision(&txn, &row, editor.id).await?;
     if let Some(tags) = &tags {
         db::summaries::set_tags(&txn, row.id, tags).await?;
@@ -186,15 +190,38 @@ pub async fn delete(
 ) -> Result<(), ApiError> {
     let txn = db::begin_write(db).await?;
     let row = editable(&txn, editor, id, if_match).await?;
+    if row.author_id != editor.id {
+        super::moderation::record_summary_action(&txn, editor, ModerationAction::Delete, &row).await?;
+    }
+    remove(&txn, row).await?;
+    txn.commit().await?;
+    tracing::info!(summary = id, by = editor.id, "summary deleted");
+    Ok(())
+}
+
+/// Soft-deletes a locked summary and recounts its paper.
+pub(super) async fn remove(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: summaries::Model,
+) -> Result<(), ApiError> {
     let paper_id = row.paper_id;
     let mut active: summaries::ActiveModel = row.into();
     active.deleted_at = Set(Some(db::now()));
     active.share_token = Set(None);
-    active.update(&txn).await?;
-    recount(&txn, paper_id).await?;
-    txn.commit().await?;
-    tracing::info!(summary = id, by = editor.id, "summary deleted");
-    Ok(())
+    active.update(txn).await?;
+    recount(txn, paper_id).await
+}
+
+/// Hides a locked summary (a moderator's decision) and recounts its paper.
+pub(super) async fn hide(txn: &impl sea_orm::ConnectionTrait, row: summaries::Model) -> Result<(), ApiError> {
+    if row.hidden_at.is_some() {
+        return Ok(());
+    }
+    let paper_id = row.paper_id;
+    let mut active: summaries::ActiveModel = row.into();
+    active.hidden_at = Set(Some(db::now()));
+    active.update(txn).await?;
+    recount(txn, paper_id).await
 }
 
 /// A summary's revisions, oldest first, for whoever may read it.
@@ -282,9 +309,8 @@ pub fn render(markdown: &str) -> Result<RenderResponse, ApiError> {
     })
 }
 
-/// The live summary an editor may change, locked with its paper (paper first, as merges lock
-/// them): 404 when they may not even read it, 403 when they may read but not edit it, 412 when
-/// `If-Match` names another revision.
+/// The live summary an editor may change, locked with its paper: 404 when they may not even
+/// read it, 403 when they may read but not edit it, 412 when `If-Match` names another revision.
 async fn editable(
     txn: &impl sea_orm::ConnectionTrait,
     editor: &AuthUser,
@@ -292,21 +318,10 @@ async fn editable(
     if_match: Option<&str>,
 ) -> Result<summaries::Model, ApiError> {
     let scope = Scope::new(Some(editor));
-    let unlocked = db::summaries::find(txn, id).await?.ok_or(ApiError::NotFound)?;
-    backend::lock_paper(txn, unlocked.paper_id).await?;
-    backend::lock_summary(txn, id).await?;
-    let row = db::summaries::find(txn, id)
+    let row = locked(txn, id)
         .await?
         .filter(|s| scope.may_read(s, None))
         .ok_or(ApiError::NotFound)?;
-    if row.paper_id != unlocked.paper_id {
-        // Moved by a merge between the two reads: its paper's count is not ours to change.
-        return Err(ApiError::Conflict {
-            detail: "The summary's paper was just merged; try again.".to_owned(),
-            errors: None,
-            location: None,
-        });
-    }
     if !scope.may_edit(&row) {
         return Err(ApiError::Forbidden(
             "Only its author and moderators may change a summary.".to_owned(),
@@ -316,6 +331,29 @@ async fn editable(
         && !etag_listed(wanted, &etag(row.id, row.revision))
     {
         return Err(ApiError::PreconditionFailed);
+    }
+    Ok(row)
+}
+
+/// A summary locked with its paper (paper first, as merges lock them), read again under the
+/// locks; `None` when there is no such summary.
+pub(super) async fn locked(
+    txn: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<Option<summaries::Model>, ApiError> {
+    let Some(unlocked) = db::summaries::find(txn, id).await? else {
+        return Ok(None);
+    };
+    backend::lock_paper(txn, unlocked.paper_id).await?;
+    backend::lock_summary(txn, id).await?;
+    let row = db::summaries::find(txn, id).await?;
+    if row.as_ref().is_some_and(|r| r.paper_id != unlocked.paper_id) {
+        // Moved by a merge between the two reads: its paper's count is not ours to change.
+        return Err(ApiError::Conflict {
+            detail: "The summary's paper was just merged; try again.".to_owned(),
+            errors: None,
+            location: None,
+        });
     }
     Ok(row)
 }

@@ -8,6 +8,7 @@ use shared::api::{
     Comment, CommentChange, CommentListQuery, MAX_COMMENT_MARKDOWN, NewCommentRequest, Page, UserRef,
 };
 use shared::markdown::render_markdown;
+use shared::moderation::ModerationAction;
 
 use super::authoring::valid_markdown;
 use super::scope::Scope;
@@ -20,6 +21,8 @@ use crate::error::ApiError;
 
 /// What a deleted comment shows in its place.
 const DELETED: &str = "[deleted]";
+/// What a hidden comment shows in its place, to those who may not read it.
+const HIDDEN: &str = "[hidden by a moderator]";
 
 /// One page of a summary's comments, for whoever may read the summary.
 pub async fn list(
@@ -81,6 +84,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
+        hidden_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -102,6 +106,9 @@ pub async fn update(
     let scope = Scope::new(Some(editor));
     let txn = db::begin_write(db).await?;
     let (summary, row) = editable(&txn, scope, id).await?;
+    if row.author_id != editor.id {
+        super::moderation::record_comment_action(&txn, editor, ModerationAction::Edit, &row).await?;
+    }
     let mut active: comments::ActiveModel = row.into();
     active.body_html = Set(render_markdown(body));
     active.body_markdown = Set(body.to_owned());
@@ -115,12 +122,35 @@ pub async fn update(
 /// replies keep their place.
 pub async fn delete(db: &DatabaseConnection, editor: &AuthUser, id: i64) -> Result<(), ApiError> {
     let txn = db::begin_write(db).await?;
-    let (summary, row) = editable(&txn, Scope::new(Some(editor)), id).await?;
+    let (_, row) = editable(&txn, Scope::new(Some(editor)), id).await?;
+    if row.author_id != editor.id {
+        super::moderation::record_comment_action(&txn, editor, ModerationAction::Delete, &row).await?;
+    }
+    remove(&txn, row).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Soft-deletes a comment whose summary is locked, and recounts the summary's comments.
+pub(super) async fn remove(txn: &impl ConnectionTrait, row: comments::Model) -> Result<(), ApiError> {
+    let summary_id = row.summary_id;
     let mut active: comments::ActiveModel = row.into();
     active.deleted_at = Set(Some(db::now()));
-    active.update(&txn).await?;
-    db::comments::recount(&txn, summary.id).await?;
-    txn.commit().await?;
+    active.update(txn).await?;
+    db::comments::recount(txn, summary_id).await?;
+    Ok(())
+}
+
+/// Hides a comment whose summary is locked (a moderator's decision), and recounts.
+pub(super) async fn hide(txn: &impl ConnectionTrait, row: comments::Model) -> Result<(), ApiError> {
+    if row.hidden_at.is_some() {
+        return Ok(());
+    }
+    let summary_id = row.summary_id;
+    let mut active: comments::ActiveModel = row.into();
+    active.hidden_at = Set(Some(db::now()));
+    active.update(txn).await?;
+    db::comments::recount(txn, summary_id).await?;
     Ok(())
 }
 
@@ -132,17 +162,11 @@ async fn editable(
     scope: Scope<'_>,
     id: i64,
 ) -> Result<(summaries::Model, comments::Model), ApiError> {
-    let unlocked = db::comments::find(txn, id).await?.ok_or(ApiError::NotFound)?;
-    backend::lock_summary(txn, unlocked.summary_id).await?;
-    // Read again under the lock: a delete may have finished meanwhile.
-    let row = db::comments::find(txn, id)
-        .await?
-        .filter(|c| c.deleted_at.is_none())
-        .ok_or(ApiError::NotFound)?;
-    let summary = db::summaries::find(txn, row.summary_id)
-        .await?
+    let (summary, row) = locked(txn, id).await?.ok_or(ApiError::NotFound)?;
+    let summary = Some(summary)
         .filter(|s| s.deleted_at.is_none())
         .filter(|s| scope.may_read(s, None) || scope.may_edit_comment(&row))
+        .filter(|_| row.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
     if !scope.may_edit_comment(&row) {
         return Err(ApiError::Forbidden(
@@ -150,6 +174,26 @@ async fn editable(
         ));
     }
     Ok((summary, row))
+}
+
+/// A comment with its summary, the summary's row locked (for its count) and both read under
+/// the lock; `None` when there is no such comment.
+pub(super) async fn locked(
+    txn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(summaries::Model, comments::Model)>, ApiError> {
+    let Some(unlocked) = db::comments::find(txn, id).await? else {
+        return Ok(None);
+    };
+    backend::lock_summary(txn, unlocked.summary_id).await?;
+    // Read again under the lock: a delete may have finished meanwhile.
+    let Some(row) = db::comments::find(txn, id).await? else {
+        return Ok(None);
+    };
+    let summary = db::summaries::find(txn, row.summary_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Some((summary, row)))
 }
 
 async fn one(
@@ -176,27 +220,30 @@ async fn shaped(
         .into_iter()
         .map(|c| {
             let deleted = c.deleted_at.is_some();
-            let author = (!deleted && scope.shows_comment_author(summary, &c))
+            let hidden = c.hidden_at.is_some();
+            let readable = scope.may_read_comment(&c);
+            let author = (readable && scope.shows_comment_author(summary, &c))
                 .then(|| authors.get(&c.author_id))
                 .flatten()
                 .map(|u| UserRef {
                     username: u.username.clone(),
                     display_name: u.display_name.clone(),
                 });
-            let (body_markdown, body_html) = if deleted {
-                (DELETED.to_owned(), format!("<p>{DELETED}</p>"))
-            } else {
-                (c.body_markdown, c.body_html)
+            let (body_markdown, body_html) = match (readable, deleted) {
+                (true, _) => (c.body_markdown, c.body_html),
+                (false, true) => (DELETED.to_owned(), format!("<p>{DELETED}</p>")),
+                (false, false) => (HIDDEN.to_owned(), format!("<p>{HIDDEN}</p>")),
             };
             Comment {
                 id: c.id.to_string(),
                 summary_id: c.summary_id.to_string(),
                 parent_id: c.parent_id.map(|p| p.to_string()),
                 author,
-                by_summary_author: !deleted && c.author_id == summary.author_id,
+                by_summary_author: readable && c.author_id == summary.author_id,
                 body_markdown,
                 body_html,
                 deleted,
+                hidden,
                 edited: c.updated_at > c.created_at,
                 created_at: c.created_at,
                 updated_at: c.updated_at,

@@ -207,7 +207,7 @@ async fn shaped(
         let comment = row
             .comment_id
             .and_then(|id| comments.get(&id))
-            .filter(|c| c.deleted_at.is_none());
+            .filter(|c| scope.may_read_comment(c));
         if row.comment_id.is_some() && comment.is_none() {
             continue;
         }

@@ -87,6 +87,15 @@ impl<'a> Scope<'a> {
         self.reader.is_some_and(|u| u.id == comment.author_id) || self.is_moderator()
     }
 
+    /// Whether the reader may read this comment of a summary they may read: never once
+    /// deleted; once hidden, only its author and moderators.
+    pub fn may_read_comment(&self, comment: &comments::Model) -> bool {
+        comment.deleted_at.is_none()
+            && (comment.hidden_at.is_none()
+                || self.reader.is_some_and(|u| u.id == comment.author_id)
+                || self.is_moderator())
+    }
+
     /// A comment shows its author, except where that would unmask an anonymous summary: its
     /// author's comments on it are shown as the summary author's, unnamed, to everyone but
     /// that author and moderators.

@@ -160,6 +160,7 @@ async fn hydrate(
                 updated_at: s.updated_at,
                 share_url,
                 license: s.license,
+                hidden: s.hidden_at.is_some(),
                 body_markdown: s.body_markdown,
                 body_html: s.body_html,
             })

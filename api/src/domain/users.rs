@@ -4,10 +4,13 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use shared::accounts::{UserListQuery, UserProfile, UserSort, UserSummariesQuery};
 use shared::api::{Page, Summary, SummarySort};
+use shared::moderation::ModerationAction;
 
 use super::scope::{Listing, Scope};
 use super::summaries::{self, Filter};
 use crate::db::accounts::ProfileRow;
+use crate::db::entity::users;
+use crate::db::moderation::LogEntry;
 use crate::db::pagination::{Cursor, PageRequest, finish_page};
 use crate::db::{self};
 use crate::error::ApiError;
@@ -88,22 +91,43 @@ fn to_profile(row: ProfileRow) -> UserProfile {
     }
 }
 
-/// Bans a user (or lifts the ban): their summaries leave the lists, and the summary counts of
-/// their papers follow in the same transaction. `false` when no user has the name.
+/// Bans a user (or lifts the ban) from the command line, and logs it: their summaries leave the
+/// lists, and the summary counts of their papers follow in the same transaction. `false` when
+/// no user has the name.
 pub async fn set_banned(db: &DatabaseConnection, username: &str, banned: bool) -> Result<bool, ApiError> {
     let txn = db::begin_write(db).await?;
     let Some(user) = db::accounts::find_by_username(&txn, username).await? else {
         return Ok(false);
     };
-    // In id order, as merges lock them.
-    let papers = db::summaries::papers_of_author(&txn, user.id).await?;
-    for paper in &papers {
-        db::backend::lock_paper(&txn, *paper).await?;
-    }
-    db::accounts::set_banned(&txn, username, banned).await?;
-    for paper in papers {
-        super::authoring::recount(&txn, paper).await?;
-    }
+    ban(&txn, &user, banned).await?;
+    let action = if banned {
+        ModerationAction::Ban
+    } else {
+        ModerationAction::Unban
+    };
+    let entry = LogEntry {
+        subject_id: Some(user.id),
+        ..LogEntry::default()
+    };
+    db::moderation::log(&txn, action, entry, db::now()).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Bans or unbans a user and recounts their papers, locking those in id order (as merges lock
+/// them): call before locking any of their summaries.
+pub(super) async fn ban(
+    txn: &impl ConnectionTrait,
+    user: &users::Model,
+    banned: bool,
+) -> Result<(), ApiError> {
+    let papers = db::summaries::papers_of_author(txn, user.id).await?;
+    for paper in &papers {
+        db::backend::lock_paper(txn, *paper).await?;
+    }
+    db::accounts::set_banned(txn, &user.username, banned).await?;
+    for paper in papers {
+        super::authoring::recount(txn, paper).await?;
+    }
+    Ok(())
 }

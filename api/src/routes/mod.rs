@@ -6,9 +6,11 @@ pub mod comments;
 pub mod health;
 pub mod legacy;
 pub mod me;
+pub mod moderation;
 pub mod papers;
 pub mod spa;
 pub mod summaries;
+pub mod uploads;
 pub mod users;
 pub mod venues;
 
@@ -33,8 +35,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         auth::configure(api);
         comments::configure(api);
         me::configure(api);
+        moderation::configure(api);
         papers::configure(api);
         summaries::configure(api);
+        uploads::configure(api);
         users::configure(api);
         venues::configure(api);
     }));
@@ -98,6 +102,8 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         (name = "papers", description = "Papers and their metadata"),
         (name = "summaries", description = "Summaries of papers: writing, revisions, votes"),
         (name = "comments", description = "The discussion under a summary"),
+        (name = "moderation", description = "Reports, the moderators' queue and their log"),
+        (name = "uploads", description = "Images for summaries and comments"),
         (name = "venues", description = "Conferences and journals"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),

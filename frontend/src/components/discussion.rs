@@ -192,7 +192,7 @@ fn comment_view(props: &CommentViewProps) -> Html {
             <p class="comment-meta">
                 <strong>{ who }</strong>
                 { " · " }
-                <time datetime={comment.created_at.to_rfc3339()}>{ comment.created_at.format("%-d %b %Y").to_string() }</time>
+                <time datetime={comment.created_at.to_rfc3339()}>{ crate::dates::day(&comment.created_at) }</time>
                 if comment.edited && !comment.deleted { { " · edited" } }
             </p>
             <div class="comment-body">
@@ -205,6 +205,9 @@ fn comment_view(props: &CommentViewProps) -> Html {
                     if mine {
                         { " · " }
                         <button type="button" class="link-button delete-comment" onclick={on_delete}>{ "Delete" }</button>
+                    } else {
+                        { " · " }
+                        <ReportButton target={api::Reported::Comment(comment.id.clone())} share={props.share.clone()} />
                     }
                 </p>
             }
@@ -306,5 +309,80 @@ fn comment_form(props: &CommentFormProps) -> Html {
                 { if props.parent_id.is_some() { "Reply" } else { "Comment" } }
             </button>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReportButtonProps {
+    pub target: api::Reported,
+    /// The share token an unlisted summary was opened with.
+    pub share: Option<String>,
+}
+
+/// "Report": opens a one-line form asking why, and says when the moderators have it. Only for
+/// signed-in readers.
+#[function_component(ReportButton)]
+pub fn report_button(props: &ReportButtonProps) -> Html {
+    let session = use_session();
+    let open = use_state(|| false);
+    let reason = use_state(String::new);
+    let outcome = use_state(|| None::<Result<(), ApiError>>);
+    if session.session().is_none() {
+        return Html::default();
+    }
+    if let Some(Ok(())) = &*outcome {
+        return html! { <span class="reported" role="status">{ "Reported. Thank you: a moderator will look at it." }</span> };
+    }
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let oninput = {
+        let reason = reason.clone();
+        Callback::from(move |e: InputEvent| {
+            reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+        })
+    };
+    let onsubmit = {
+        let (reason, outcome, session) = (reason.clone(), outcome.clone(), session.clone());
+        let (target, share) = (props.target.clone(), props.share.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if reason.trim().is_empty() {
+                return;
+            }
+            let (reason, outcome, session, target, share) = (
+                (*reason).clone(),
+                outcome.clone(),
+                session.clone(),
+                target.clone(),
+                share.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let filed = api::report(&session, &target, share.as_deref(), &reason).await;
+                outcome.set(Some(filed));
+            });
+        })
+    };
+    let field_id = match &props.target {
+        api::Reported::Summary(id) => format!("report-summary-{id}"),
+        api::Reported::Comment(id) => format!("report-comment-{id}"),
+    };
+    html! {
+        <span class="report">
+            <button type="button" class="link-button report-button" onclick={toggle}>{ "Report" }</button>
+            if *open {
+                <form class="report-form" {onsubmit}>
+                    <label for={field_id.clone()}>{ "What is wrong with it?" }</label>
+                    <input id={field_id} type="text" maxlength="1000" required=true {oninput} value={(*reason).clone()} />
+                    <button type="submit">{ "Send report" }</button>
+                    if let Some(Err(error)) = &*outcome {
+                        <span class="form-error" role="alert">
+                            { error.detail.clone().unwrap_or_else(|| error.title.clone()) }
+                        </span>
+                    }
+                </form>
+            }
+        </span>
     }
 }

@@ -5,6 +5,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::nav_link::{NavLink, NextQuery, PathLink, safe_next, with_next};
+use crate::hooks::{Fetch, use_fetch};
 use crate::state::{SessionState, use_session};
 
 #[function_component(SiteHeader)]
@@ -122,6 +123,19 @@ fn account_nav() -> Html {
                                 { &me.display_name }
                             </NavLink>
                         </li>
+                        <li><NotificationsLink current={route == Some(Route::Notifications)} /></li>
+                        <li>
+                            <NavLink to={Route::MySummaries} current={route == Some(Route::MySummaries)}>
+                                { "My summaries" }
+                            </NavLink>
+                        </li>
+                        if me.role.moderates() {
+                            <li>
+                                <NavLink to={Route::Moderation} current={route == Some(Route::Moderation)}>
+                                    { "Moderation" }
+                                </NavLink>
+                            </li>
+                        }
                         <li>
                             <NavLink to={Route::Settings} current={route == Some(Route::Settings)}>
                                 { "Settings" }
@@ -256,5 +270,33 @@ mod tests {
             return_path(Some(&Route::Home), "/", "?sort=top", next),
             "/?sort=top"
         );
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NotificationsLinkProps {
+    current: bool,
+}
+
+/// "Notifications", with the number unread; counted again on every page the reader opens.
+#[function_component(NotificationsLink)]
+fn notifications_link(props: &NotificationsLinkProps) -> Html {
+    let session = use_session();
+    let route = use_route::<Route>();
+    let (page, _) = use_fetch(route, move |_| async move {
+        crate::api::list_notifications(&session, 1).await
+    });
+    let unread = match page {
+        Fetch::Ready(page) => page.unread,
+        _ => 0,
+    };
+    html! {
+        <NavLink to={Route::Notifications} current={props.current} id="notifications-link">
+            { "Notifications" }
+            if unread > 0 {
+                { " " }
+                <span class="unread-count" aria-label={format!("{unread} unread")}>{ unread }</span>
+            }
+        </NavLink>
     }
 }

@@ -59,7 +59,7 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
         clamped.then_some("clamped"),
         overflows.then_some("overflows")
     );
-    let date = summary.created_at.format("%-d %b %Y").to_string();
+    let date = crate::dates::day(&summary.created_at);
 
     let paper_header = props.show_paper.then(|| {
         html! {
@@ -159,7 +159,7 @@ mod tests {
             "tags": ["segmentation"],
             "score": 7, "upvotes": 8, "downvotes": 1, "comment_count": 2, "revision": 1,
             "created_at": "2024-03-05T10:00:00Z", "updated_at": "2024-03-05T10:00:00Z",
-            "license": "CC-BY-4.0"
+            "license": "CC-BY-4.0", "hidden": false
         });
         serde_json::from_value(json)
     }

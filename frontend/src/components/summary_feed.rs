@@ -10,6 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::status::ErrorBox;
 use crate::components::summary_card::SummaryCard;
 use crate::hooks::{PageStatus, use_pages};
+use crate::state::use_session;
 
 /// Which summaries the feed lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,8 @@ pub enum FeedSource {
         venue_key: String,
         year: Option<i32>,
     },
+    /// The signed-in reader's own, private and unlisted ones included.
+    Mine,
 }
 
 #[derive(Properties, PartialEq)]
@@ -43,14 +46,19 @@ pub struct SummaryFeedProps {
 
 #[function_component(SummaryFeed)]
 pub fn summary_feed(props: &SummaryFeedProps) -> Html {
-    let (feed, load_next) = use_pages(props.source.clone(), |source, cursor| async move {
-        let cursor = cursor.as_deref();
-        match &source {
-            FeedSource::All(sort) => api::list_summaries(*sort, cursor).await,
-            FeedSource::Paper { id, sort } => api::list_paper_summaries(id, *sort, cursor).await,
-            FeedSource::User { username } => api::list_user_summaries(username, cursor).await,
-            FeedSource::Venue { venue_key, year } => {
-                api::list_venue_summaries(venue_key, *year, cursor).await
+    let session = use_session();
+    let (feed, load_next) = use_pages(props.source.clone(), move |source, cursor| {
+        let session = session.clone();
+        async move {
+            let cursor = cursor.as_deref();
+            match &source {
+                FeedSource::All(sort) => api::list_summaries(*sort, cursor).await,
+                FeedSource::Paper { id, sort } => api::list_paper_summaries(id, *sort, cursor).await,
+                FeedSource::User { username } => api::list_user_summaries(username, cursor).await,
+                FeedSource::Venue { venue_key, year } => {
+                    api::list_venue_summaries(venue_key, *year, cursor).await
+                }
+                FeedSource::Mine => api::my_summaries(&session, cursor).await,
             }
         }
     });

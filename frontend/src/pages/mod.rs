@@ -3,7 +3,9 @@
 pub mod account;
 pub mod home;
 pub mod login;
+pub mod moderation;
 pub mod not_found;
+pub mod notifications;
 pub mod paper;
 pub mod register;
 pub mod search;

@@ -8,7 +8,7 @@ use yew_router::prelude::use_location;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::discussion::{Thread, Votes};
+use crate::components::discussion::{ReportButton, Thread, Votes};
 use crate::components::nav_link::{NavLink, PathLink};
 use crate::components::paper_meta::{short_authors, venue_year};
 use crate::components::status::{ErrorBox, Loading};
@@ -52,6 +52,9 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
         Fetch::Ready(summary) => html! {
             <article class="summary-page">
                 { paper_ref_header(&summary.paper) }
+                if summary.hidden {
+                    <p class="notice" role="status">{ "A moderator has hidden this summary: only you and the moderators can see it." }</p>
+                }
                 <Votes summary={summary.clone()} share={share.clone()} />
                 <SummaryCard summary={summary.clone()} show_paper=false />
                 if mine(&session_for_edit, &summary) {
@@ -59,6 +62,11 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
                         <PathLink to={format!("/write?summary={}", api::encode_segment(&summary.id))} id="edit-summary">
                             { "Edit this summary" }
                         </PathLink>
+                    </p>
+                }
+                if !mine(&session_for_edit, &summary) {
+                    <p class="summary-report">
+                        <ReportButton target={api::Reported::Summary(summary.id.clone())} share={share.clone()} />
                     </p>
                 }
                 <Thread summary_id={summary.id.clone()} share={share.clone()} />

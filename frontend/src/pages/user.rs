@@ -98,7 +98,7 @@ pub fn profile_header(props: &ProfileHeaderProps) -> Html {
             <ul class="profile-facts">
                 <li>
                     { "Joined " }
-                    <time datetime={profile.joined.to_rfc3339()}>{ profile.joined.format("%B %Y").to_string() }</time>
+                    <time datetime={profile.joined.to_rfc3339()}>{ crate::dates::month_year(&profile.joined) }</time>
                 </li>
                 <li>{ summaries_label(profile.summary_count) }</li>
                 if let Some(score) = profile.score {

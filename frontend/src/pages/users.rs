@@ -92,7 +92,7 @@ fn user_row(props: &UserRowProps) -> Html {
                 if let Some(score) = user.score {
                     <span>{ format!("average score {}", format_score(score)) }</span>
                 }
-                <span>{ format!("joined {}", user.joined.format("%b %Y")) }</span>
+                <span>{ format!("joined {}", crate::dates::short_month_year(&user.joined)) }</span>
             </p>
         </li>
     }

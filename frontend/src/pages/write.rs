@@ -1,6 +1,7 @@
 //! The editor, `/write?paper={id}` (a new summary) or `/write?summary={id}` (an edit): Markdown
-//! on the left, the preview on the right as the server will publish it (`POST /render`, a moment
-//! after typing stops), a toolbar for emphasis, links and math, and the summary's settings. The
+//! on the left, the preview on the right as the server will publish it (the server's renderer,
+//! as a wasm module loaded with the editor, a moment after typing stops), a toolbar for emphasis,
+//! links, math and images (picked or dropped), and the summary's settings. The
 //! text is kept in the browser until it is published, and leaving with unsaved text asks first.
 
 use std::cell::RefCell;
@@ -220,10 +221,14 @@ fn editor(props: &EditorProps) -> Html {
                     return;
                 }
                 save_draft(&key, &markdown);
-                if let Ok(rendered) = api::render(&markdown).await
+                let html = match crate::preview::render(&markdown).await {
+                    Some(html) => Some(html),
+                    None => api::render(&markdown).await.ok().map(|r| r.html),
+                };
+                if let Some(html) = html
                     && *generation.borrow() == mine
                 {
-                    preview.set(rendered.html);
+                    preview.set(html);
                 }
             });
         });
@@ -286,6 +291,70 @@ fn editor(props: &EditorProps) -> Html {
             <button type="button" class="button tool" title={title} aria-label={title} {onclick}>{ label }</button>
         }
     };
+    // An image, from the toolbar's file picker or dropped on the text: uploaded, then put in
+    // at the cursor as `![name](url)`.
+    let upload_error = use_state(|| None::<ApiError>);
+    let insert_image = {
+        let (textarea, draft, session, upload_error) = (
+            textarea.clone(),
+            draft.clone(),
+            session.clone(),
+            upload_error.clone(),
+        );
+        Callback::from(move |file: web_sys::File| {
+            let (textarea, draft, session, upload_error) = (
+                textarea.clone(),
+                draft.clone(),
+                session.clone(),
+                upload_error.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::upload_image(&session, &file).await {
+                    Ok(upload) => {
+                        upload_error.set(None);
+                        let Some(area) = textarea.cast::<web_sys::HtmlTextAreaElement>() else {
+                            return;
+                        };
+                        let text = area.value();
+                        let (start, end) = selection(&area, &text);
+                        let alt: String = file.name().chars().filter(|c| !"[]()".contains(*c)).collect();
+                        // The site's own path: the summary keeps working if the site moves.
+                        let url = upload
+                            .url
+                            .find("/uploads/")
+                            .map_or(upload.url.as_str(), |at| &upload.url[at..]);
+                        let image = format!("![{alt}]({url})");
+                        draft.set(Draft {
+                            markdown: format!("{}{image}{}", &text[..start], &text[end..]),
+                            ..(*draft).clone()
+                        });
+                    }
+                    Err(failure) => upload_error.set(Some(failure)),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let insert_image = insert_image.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                insert_image.emit(file);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = Callback::from(move |event: DragEvent| {
+        let file = event
+            .data_transfer()
+            .and_then(|data| data.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            event.prevent_default();
+            insert_image.emit(file);
+        }
+    });
+    let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
     let onsubmit = {
         let (draft, error, publishing) = (draft.clone(), error.clone(), publishing.clone());
         let (target, paper_id, key) = (props.target.clone(), props.paper_id.clone(), draft_key.clone());
@@ -340,7 +409,20 @@ fn editor(props: &EditorProps) -> Html {
                             { toolbar("Link", "Link", "[", "](https://)") }
                             { toolbar("$x$", "Inline math", "$", "$") }
                             { toolbar("$$", "Display math", "\n$$\n", "\n$$\n") }
+                            <label class="button tool" title="Image (or drop one on the text)">
+                                { "Image" }
+                                <input
+                                    type="file"
+                                    id="summary-image"
+                                    class="visually-hidden"
+                                    accept="image/png,image/jpeg,image/gif,image/webp"
+                                    onchange={on_pick}
+                                />
+                            </label>
                         </div>
+                        if let Some(failure) = &*upload_error {
+                            <p class="form-error" role="alert">{ failure.detail.clone().unwrap_or_else(|| failure.title.clone()) }</p>
+                        }
                         <label for="summary-markdown" class="visually-hidden">{ "Summary (Markdown and LaTeX)" }</label>
                         <textarea
                             id="summary-markdown"
@@ -348,11 +430,13 @@ fn editor(props: &EditorProps) -> Html {
                             value={draft.markdown.clone()}
                             placeholder="What does the paper do, and why does it matter? Markdown, $math$ and \\cite{key} work."
                             oninput={on_markdown.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())}
+                            ondrop={on_drop}
+                            ondragover={on_drag_over}
                         />
                     </div>
                     <section class="editor-preview" aria-label="Preview">
                         <div class="summary-body" id="summary-preview">
-                            // Rendered and sanitised by the server, exactly as it will publish it.
+                            // The server's renderer (safe by construction), as it will publish it.
                             { Html::from_html_unchecked(AttrValue::from((*preview).clone())) }
                         </div>
                     </section>

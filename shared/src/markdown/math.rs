@@ -14,6 +14,7 @@ use pulldown_latex::config::DisplayMode;
 use pulldown_latex::event::{Content, Dimension, DimensionUnit, EnvironmentFlow, Visual};
 use pulldown_latex::{Event, Parser, RenderConfig, Storage, push_mathml};
 
+use super::allow::{MATHML_ATTRIBUTES, MATHML_TAGS, safe_style};
 use super::escape_html;
 use super::latex::{self, WrapperKind};
 
@@ -24,49 +25,6 @@ const MAX_MATHML_BYTES: usize = 512 * 1024;
 const MAX_SPACE_EM: f32 = 20.0;
 /// The thickest fraction bar (in em), for the same reason.
 const MAX_RULE_EM: f32 = 0.5;
-
-/// Tags pulldown-latex 0.8 emits. Anything else in its output means user text leaked into markup.
-pub(super) const MATHML_TAGS: &[&str] = &[
-    "math",
-    "mi",
-    "mn",
-    "mo",
-    "mtext",
-    "mspace",
-    "mrow",
-    "mfrac",
-    "msqrt",
-    "mroot",
-    "msub",
-    "msup",
-    "msubsup",
-    "munder",
-    "mover",
-    "munderover",
-    "mtable",
-    "mtr",
-    "mtd",
-];
-
-/// Attributes pulldown-latex 0.8 emits; their values are numbers, keywords or its own class names.
-const MATHML_ATTRIBUTES: &[&str] = &[
-    "class",
-    "depth",
-    "display",
-    "displaystyle",
-    "height",
-    "largeop",
-    "linethickness",
-    "mathvariant",
-    "maxsize",
-    "minsize",
-    "movablelimits",
-    "scriptlevel",
-    "stretchy",
-    "style",
-    "symmetric",
-    "width",
-];
 
 /// Why a formula was shown as its source instead of as MathML; shown to readers as a tooltip.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,10 +65,8 @@ pub(super) fn render(source: &str, display: bool) -> Result<String, MathError> {
         let inner = render_latex(&wrapper.latex, display)?;
         let inner = strip_math_element(&inner);
         let replacement = match wrapper.kind {
-            WrapperKind::Boxed => format!(
-                "<mrow class=\"math-boxed\" style=\"border: 0.06em solid currentcolor; \
-                 padding: 0.2em 0.3em\">{inner}</mrow>"
-            ),
+            // The stylesheet draws the box: inline styles are only the ones pulldown-latex writes.
+            WrapperKind::Boxed => format!("<mrow class=\"math-boxed\">{inner}</mrow>"),
             WrapperKind::Phantom => format!("<mphantom>{inner}</mphantom>"),
         };
         splice(&mut mathml, index, &replacement)?;
@@ -338,7 +294,8 @@ fn tag_end(mathml: &str, start: usize) -> Option<Result<usize, ()>> {
         let Some(value_len) = bytes[i..].iter().position(|&b| b == b'"') else {
             return Some(Err(()));
         };
-        if mathml[i..i + value_len].contains(['<', '>', '&']) {
+        let value = &mathml[i..i + value_len];
+        if value.contains(['<', '>', '&']) || (attribute == "style" && !safe_style(value)) {
             return Some(Err(()));
         }
         i += value_len + 1;
@@ -597,7 +554,8 @@ mod tests {
     fn unexpected_markup_from_the_renderer_is_refused() {
         assert!(checked_mathml("<math><mi><img src=x onerror=alert(1)></mi></math>").is_err());
         assert!(checked_mathml("<math><mi onclick=\"alert(1)\">x</mi></math>").is_err());
-        assert!(checked_mathml("<math><mi class=\"a\" style=\"x\">x</mi></math>").is_ok());
+        assert!(checked_mathml("<math><mi class=\"a\" style=\"color: rgb(1 2 3)\">x</mi></math>").is_ok());
+        assert!(checked_mathml("<math><mi style=\"position: fixed\">x</mi></math>").is_err());
         assert!(checked_mathml("<math><mi class=\"<b>\">x</mi></math>").is_err());
         assert!(checked_mathml("<math><mi class=\"unterminated>x</mi></math>").is_err());
         assert_eq!(

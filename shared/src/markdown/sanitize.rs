@@ -1,6 +1,7 @@
 //! Defence in depth for the server: the renderer's output passes an ammonia allow-list naming
-//! exactly what the renderer emits. ammonia's defaults strip all MathML, so the MathML elements
-//! and attributes pulldown-latex emits are listed here too; `style` is never kept.
+//! exactly what the renderer emits. ammonia's defaults strip all MathML, so the MathML part of
+//! the list is the renderer's own ([`super::allow`]): the same tags and attributes, and inline
+//! styles only of the forms the renderer lets through, so the server's HTML is the browser's.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -8,11 +9,8 @@ use std::sync::LazyLock;
 
 use ammonia::Builder;
 
+use super::allow::{MATHML_ATTRIBUTES, MATHML_TAGS, RENDERER_MATHML_TAGS, safe_style};
 use super::links::{self, EMBED_ALLOW, VIMEO_PLAYER, YOUTUBE_PLAYER};
-use super::math::MATHML_TAGS;
-
-/// `<mphantom>` comes from `\phantom`, which the renderer builds itself.
-const RENDERER_MATHML_TAGS: &[&str] = &["mphantom"];
 
 const HTML_TAGS: &[&str] = &[
     "a",
@@ -45,9 +43,6 @@ const HTML_TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Attributes pulldown-latex may put on any MathML element.
-const MATHML_COMMON_ATTRIBUTES: &[&str] = &["class", "displaystyle", "scriptlevel", "mathvariant"];
-
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "title", "rel", "class"]),
     ("img", &["src", "alt", "title"]),
@@ -69,20 +64,6 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
             "loading",
         ],
     ),
-    ("math", &["display"]),
-    (
-        "mo",
-        &[
-            "stretchy",
-            "symmetric",
-            "largeop",
-            "movablelimits",
-            "minsize",
-            "maxsize",
-        ],
-    ),
-    ("mfrac", &["linethickness"]),
-    ("mspace", &["width", "height", "depth"]),
 ];
 
 /// Classes the renderer writes; MathML tables also carry pulldown-latex's `menv-*`/`cell-*`
@@ -108,7 +89,7 @@ pub(super) fn clean(html: &str) -> String {
 fn build() -> Builder<'static> {
     let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
     for tag in MATHML_TAGS.iter().chain(RENDERER_MATHML_TAGS) {
-        tag_attributes.insert(tag, MATHML_COMMON_ATTRIBUTES.iter().copied().collect());
+        tag_attributes.insert(tag, MATHML_ATTRIBUTES.iter().copied().collect());
     }
     for (tag, attributes) in TAG_ATTRIBUTES {
         tag_attributes
@@ -146,6 +127,7 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
         ("a", "rel") => value == "nofollow noopener",
         // Footnote ids are generated, never chosen by authors.
         ("div", "id") => value.starts_with("fn-"),
+        (_, "style") => safe_style(value),
         (_, "class") => return filter_classes(element, value),
         _ => true,
     };
@@ -224,6 +206,62 @@ mod tests {
                 "\nplain:     {plain}\nsanitized: {sanitized}"
             );
         }
+    }
+
+    /// Every opening tag with its attributes (sorted), as the browser would see them: the
+    /// serialization (self-closing MathML tags, end tags, attribute order) aside.
+    fn tags_and_attributes(html: &str) -> Vec<String> {
+        let mut tags = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            let tag = &rest[at + 1..];
+            let end = tag.find('>').unwrap_or(tag.len());
+            let inside = tag[..end].trim_end_matches('/').trim();
+            let (name, mut attributes) = inside.split_once(' ').unwrap_or((inside, ""));
+            let mut found = Vec::new();
+            while let Some(eq) = attributes.find("=\"") {
+                let key = attributes[..eq].trim();
+                let value_and_rest = &attributes[eq + 2..];
+                let close = value_and_rest.find('"').unwrap_or(value_and_rest.len());
+                found.push(format!("{key}={}", &value_and_rest[..close]));
+                attributes = value_and_rest.get(close + 1..).unwrap_or_default();
+            }
+            found.sort();
+            if !name.starts_with('/') {
+                tags.push(format!("{name} {}", found.join(" ")));
+            }
+            rest = tag.get(end + 1..).unwrap_or_default();
+        }
+        tags
+    }
+
+    /// One allow-list: what the renderer writes for any formula (which is what the browser's
+    /// preview shows) the server keeps, every attribute and style of it.
+    #[test]
+    fn the_server_keeps_all_the_math_the_renderer_writes() {
+        let display = super::super::corpus::DISPLAY_CORPUS
+            .iter()
+            .map(|f| format!("$${f}$$"));
+        let inline = super::super::corpus::CORPUS.iter().map(|f| format!("${f}$"));
+        let styled = [
+            r"$\boxed{E = mc^2}$".to_owned(),
+            r"$\color{red}{x} + \textcolor{blue}{y} \colorbox{yellow}{z} \fcolorbox{red}{white}{w}$"
+                .to_owned(),
+            r"$a \! b \mspace{-3mu} c$ $$\begin{aligned} a \\[2ex] b \end{aligned}$$".to_owned(),
+        ];
+        for source in inline.chain(display).chain(styled) {
+            let plain = render_unsanitized(&source);
+            let sanitized = render_markdown(&source);
+            assert_eq!(
+                tags_and_attributes(&plain),
+                tags_and_attributes(&sanitized),
+                "\nsource:    {source}\nplain:     {plain}\nsanitized: {sanitized}"
+            );
+        }
+        let boxed = render_markdown(r"$\boxed{x}$");
+        assert!(boxed.contains("<mrow class=\"math-boxed\">"), "{boxed}");
+        let coloured = render_markdown(r"$\color{red}{x}$");
+        assert!(coloured.contains("style=\"color: rgb(255 0 0)\""), "{coloured}");
     }
 
     #[test]

@@ -11,10 +11,9 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::app::Route;
-use crate::components::nav_link::{replace_with_path, with_next};
 use crate::components::status::Loading;
-use crate::hooks::use_document_title;
-use crate::state::{SessionState, use_session};
+use crate::hooks::{use_document_title, use_sign_in_required};
+use crate::state::use_session;
 
 use export::ExportSection;
 use password::PasswordSection;
@@ -25,16 +24,7 @@ use tokens::TokensSection;
 pub fn settings_page() -> Html {
     use_document_title(Some("Settings".to_owned()));
     let session = use_session();
-    let navigator = use_navigator();
-    let signed_out = matches!(session.state(), SessionState::SignedOut);
-    use_effect_with(signed_out, move |signed_out| {
-        if *signed_out && let Some(navigator) = navigator {
-            replace_with_path(
-                &navigator,
-                &with_next(&Route::Login.to_path(), &Route::Settings.to_path()),
-            );
-        }
-    });
+    use_sign_in_required(Route::Settings.to_path());
     let Some(current) = session.session() else {
         return html! { <Loading /> };
     };

@@ -253,10 +253,10 @@ fn token_row(props: &TokenRowProps) -> Html {
             }
         });
     }
-    let created = token.created_at.format("%-d %b %Y").to_string();
+    let created = crate::dates::day(&token.created_at);
     let last_used = token.last_used_at.map_or_else(
         || "Never used".to_owned(),
-        |at| format!("Last used {}", at.format("%-d %b %Y")),
+        |at| format!("Last used {}", crate::dates::day(&at)),
     );
     let actions = if props.confirming {
         let on_revoke = {
@@ -297,7 +297,7 @@ fn token_row(props: &TokenRowProps) -> Html {
                     <span>{ format!("Created {created}") }</span>
                     <span>{ last_used }</span>
                     if let Some(at) = token.expires_at {
-                        <span>{ format!("Expires {}", at.format("%-d %b %Y")) }</span>
+                        <span>{ format!("Expires {}", crate::dates::day(&at)) }</span>
                     }
                 </p>
             </div>

@@ -1,0 +1,128 @@
+//! `POST /api/v1/uploads` (images for summaries and comments) and `/uploads/{file}`, where they
+//! are served.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use shared::moderation::{MAX_UPLOAD_BYTES, Upload};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::with_limits;
+use crate::auth::Writer;
+use crate::domain::uploads;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_upload);
+}
+
+/// The non-API route that serves stored images.
+pub fn configure_files(cfg: &mut web::ServiceConfig) {
+    cfg.service(serve_upload);
+}
+
+/// Upload an image (PNG, JPEG, GIF or WebP, at most 5 MiB) as the raw request body. The type
+/// is sniffed from the bytes; the name and `Content-Type` are not trusted. The image is
+/// decoded and written again without metadata (EXIF, GPS, XMP, comments) before it is stored.
+#[utoipa::path(
+    tag = "uploads",
+    operation_id = "create_upload",
+    request_body(
+        description = "The image file's bytes. Any `Content-Type` is taken (`image/png`, `image/jpeg`, \
+                       …): the type is sniffed from the bytes.",
+        content((ImageBody = "application/octet-stream")),
+    ),
+    responses(
+        (status = 201, description = "Stored; embed it with `![alt](url)`", body = Upload),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 413, response = super::PayloadTooLarge),
+        (status = 415, response = super::UnsupportedMediaType),
+        (status = 429, response = super::TooManyRequests),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/uploads")]
+async fn create_upload(
+    state: web::Data<AppState>,
+    Writer(user): Writer,
+    body: ImageBody,
+) -> Result<HttpResponse, ApiError> {
+    let quota = state.limits.upload_user.check_user(user.id)?;
+    let bytes = match body.0 {
+        Ok(bytes) => bytes,
+        Err(err) => return Ok(with_limits(Err(err), &[quota])),
+    };
+    let stored = uploads::upload(
+        &state.db,
+        &state.config.data_dir,
+        &state.config.public_url,
+        &user,
+        bytes,
+    )
+    .await;
+    Ok(with_limits(
+        stored.map(|u| HttpResponse::Created().json(u)),
+        &[quota],
+    ))
+}
+
+/// The raw bytes of a PNG, JPEG, GIF or WebP image, at most 5 MiB.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+// Reading stops at the limit (413); that answer is the handler's, after the quota is counted.
+pub struct ImageBody(Result<Vec<u8>, ApiError>);
+
+impl FromRequest for ImageBody {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<ImageBody, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|length| length > MAX_UPLOAD_BYTES) {
+                return Ok(ImageBody(Err(ApiError::PayloadTooLarge)));
+            }
+            let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(MAX_UPLOAD_BYTES));
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|err| ApiError::BadRequest(format!("The upload broke off: {err}")))?;
+                if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                    return Ok(ImageBody(Err(ApiError::PayloadTooLarge)));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(ImageBody(Ok(bytes)))
+        })
+    }
+}
+
+/// A stored image. Its name is its content hash, so it never changes: cached for a year, and
+/// never sniffed as anything but its type.
+#[get("/uploads/{name}")]
+async fn serve_upload(state: web::Data<AppState>, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (path, content_type) = uploads::served(&state.config.data_dir, &name).ok_or(ApiError::NotFound)?;
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
+        Err(err) => return Err(ApiError::Internal(err.into())),
+    };
+    let hash = name.split('.').next().unwrap_or_default();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .insert_header((header::ETAG, format!("\"{hash}\"")))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .body(bytes))
+}

@@ -13,10 +13,15 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 /// Widest and tallest image accepted, in pixels.
 const MAX_SIDE: u32 = 8000;
-/// Most memory one decode may take.
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
-/// Most frames in an animated GIF.
+/// Most pixels in a still image (a 24-megapixel photo fits).
+const MAX_PIXELS: u64 = 25_000_000;
+/// Most memory one decoded picture may take (the image crate checks its side buffers against
+/// this; the picture itself is checked here, before it is allocated).
+const MAX_DECODE_BYTES: u64 = 128 * 1024 * 1024;
+/// Most frames in an animated GIF, and most pixels over all its frames: every frame is
+/// decoded and written again, so this bounds the work a small file can ask for.
 const MAX_GIF_FRAMES: usize = 2000;
+const MAX_GIF_PIXELS: u64 = 50_000_000;
 /// Quality of JPEGs written again (visually lossless for photos and figures).
 const JPEG_QUALITY: u8 = 90;
 
@@ -37,7 +42,9 @@ pub enum Refused {
     NotAnImage,
     #[error("The image could not be read ({0}); upload a PNG, JPEG, GIF or WebP image.")]
     Broken(String),
-    #[error("The image is larger than {MAX_SIDE} × {MAX_SIDE} pixels, or too large to decode.")]
+    #[error(
+        "The image is too large: at most {MAX_SIDE} pixels a side and 25 megapixels (an animated GIF: 50 megapixels over all its frames)."
+    )]
     TooLarge,
 }
 
@@ -60,6 +67,10 @@ fn clean_still(bytes: &[u8], format: ImageFormat) -> Result<Cleaned, Refused> {
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(refused)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES {
+        return Err(Refused::TooLarge);
+    }
     let orientation = decoder.orientation().map_err(refused)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(refused)?;
     picture.apply_orientation(orientation);
@@ -105,6 +116,8 @@ fn clean_still(bytes: &[u8], format: ImageFormat) -> Result<Cleaned, Refused> {
 fn clean_gif(bytes: &[u8]) -> Result<Cleaned, Refused> {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);
+    // Frames must lie within the image, so no frame is larger than the checked screen.
+    options.check_frame_consistency(true);
     let mut decoder = options.read_info(Cursor::new(bytes)).map_err(gif_refused)?;
     let (width, height) = (decoder.width(), decoder.height());
     if width == 0 || height == 0 || u32::from(width) > MAX_SIDE || u32::from(height) > MAX_SIDE {
@@ -116,10 +129,11 @@ fn clean_gif(bytes: &[u8]) -> Result<Cleaned, Refused> {
     {
         let mut encoder = gif::Encoder::new(&mut out, width, height, &palette).map_err(gif_written)?;
         encoder.set_repeat(repeat).map_err(gif_written)?;
-        let mut frames = 0;
+        let (mut frames, mut pixels) = (0, 0_u64);
         while let Some(frame) = decoder.read_next_frame().map_err(gif_refused)? {
             frames += 1;
-            if frames > MAX_GIF_FRAMES {
+            pixels += u64::from(frame.width) * u64::from(frame.height);
+            if frames > MAX_GIF_FRAMES || pixels > MAX_GIF_PIXELS {
                 return Err(Refused::TooLarge);
             }
             encoder.write_frame(frame).map_err(gif_written)?;
@@ -154,6 +168,8 @@ fn gif_written(err: gif::EncodingError) -> Refused {
 
 #[cfg(test)]
 mod tests {
+    use image::ImageEncoder;
+
     use super::*;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
@@ -190,6 +206,18 @@ mod tests {
         let cleaned = clean(&polyglot).unwrap();
         assert_eq!((cleaned.width, cleaned.height, cleaned.extension), (3, 2, "png"));
         assert!(!String::from_utf8_lossy(&cleaned.bytes).contains("script"));
+    }
+
+    #[test]
+    fn a_small_file_cannot_ask_for_a_huge_picture() {
+        // 7000 × 7000 grey pixels compress 190-fold; 49 megapixels are refused before
+        // they are allocated.
+        let mut out = Vec::new();
+        PngEncoder::new(&mut out)
+            .write_image(&vec![0; 7000 * 7000], 7000, 7000, image::ExtendedColorType::L8)
+            .unwrap();
+        assert!(out.len() < 300_000, "{}", out.len());
+        assert!(matches!(clean(&out), Err(Refused::TooLarge)));
     }
 
     #[test]

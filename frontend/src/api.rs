@@ -15,8 +15,8 @@ use shared::accounts::{
 };
 use shared::api::{
     Comment, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest, NewSummaryRequest,
-    NotificationPage, Page, Paper, RenderRequest, RenderResponse, Summary, SummaryChange, SummarySort, Venue,
-    VoteRequest, VoteResponse,
+    NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, Summary, SummaryChange,
+    SummarySort, Venue, VoteRequest, VoteResponse,
 };
 use shared::moderation::{ModerationLogEntry, Report, ReportAction, ReportRequest, ResolveReportRequest};
 use shared::problem::FieldErrors;
@@ -173,10 +173,39 @@ pub async fn get_summary(
         url.push_str(&format!("?share={}", encode_segment(token)));
     }
     // Signed in, the reader may see more: their own private or anonymous summaries.
+    read_as_reader(session, &url).await
+}
+
+/// `GET /summaries/{id}/revisions/{n}/diff`: what revision `n` changed.
+pub async fn revision_diff(
+    session: &SessionHandle,
+    summary_id: &str,
+    revision: i32,
+    share: Option<&str>,
+) -> Result<RevisionDiff, ApiError> {
+    let url = with_share(
+        format!(
+            "{BASE}/summaries/{}/revisions/{revision}/diff",
+            encode_segment(summary_id)
+        ),
+        share,
+    );
+    read_as_reader(session, &url).await
+}
+
+fn with_share(mut url: String, share: Option<&str>) -> String {
+    if let Some(token) = share {
+        url.push_str(&format!("?share={}", encode_segment(token)));
+    }
+    url
+}
+
+/// A GET as the reader: signed in when they are (their private summaries), anonymous if not.
+async fn read_as_reader<T: DeserializeOwned>(session: &SessionHandle, url: &str) -> Result<T, ApiError> {
     if session.session().is_some() {
-        read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
+        read_json(send_authed::<()>(session, Method::GET, url, None).await?).await
     } else {
-        get_json(Request::get(&url)).await
+        get_json(Request::get(url)).await
     }
 }
 

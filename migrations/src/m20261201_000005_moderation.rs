@@ -1,7 +1,8 @@
 //! Reports, moderation and uploads come into use (the first schema made their tables).
 //! - `reports`: one per reporter and target, whatever became of it (a dismissed report is not
 //!   filed again). A comment's report also names the comment's summary, for the queue, so the
-//!   two targets have a partial unique index each.
+//!   two targets have a partial unique index each. The queue reads by status in id order, and
+//!   a resolution finds the open reports of its target.
 //! - `comments.hidden_at`: a moderator can hide a comment, as a summary.
 //! - `moderation_log`: every moderation action, with who, when, what and why. The targets are
 //!   plain ids, not foreign keys: the record outlives what it is about.
@@ -18,6 +19,8 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum Reports {
     Table,
+    Id,
+    Status,
     ReporterId,
     SummaryId,
     CommentId,
@@ -51,6 +54,11 @@ enum Uploads {
 }
 
 const SUMMARY_REPORT: &str = "uq_reports_reporter_id_summary_id";
+const REPORT_INDEXES: [&str; 3] = [
+    "idx_reports_status_id",
+    "idx_reports_summary_id",
+    "idx_reports_comment_id",
+];
 const COMMENT_REPORT: &str = "uq_reports_reporter_id_comment_id";
 const OLD_UPLOAD: &str = "uq_uploads_sha256";
 const UPLOAD_PER_USER: &str = "uq_uploads_user_id_sha256";
@@ -83,6 +91,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        let [by_status, by_summary, by_comment] = REPORT_INDEXES;
+        for index_statement in [
+            index(by_status, Reports::Table, [Reports::Status, Reports::Id]),
+            index(by_summary, Reports::Table, [Reports::SummaryId]),
+            index(by_comment, Reports::Table, [Reports::CommentId]),
+        ] {
+            manager.create_index(index_statement).await?;
+        }
         manager
             .alter_table(
                 Table::alter()
@@ -153,7 +169,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for name in [COMMENT_REPORT, SUMMARY_REPORT] {
+        for name in REPORT_INDEXES.into_iter().chain([COMMENT_REPORT, SUMMARY_REPORT]) {
             manager
                 .drop_index(Index::drop().name(name).table(Reports::Table).to_owned())
                 .await?;

@@ -626,6 +626,36 @@ pub struct Revision {
     pub body_markdown: String,
 }
 
+/// `GET /summaries/{id}/revisions/{n}/diff`: what revision `n` changed in the text of the one
+/// before it, line by line (the first revision adds every line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisionDiff {
+    pub revision: i32,
+    /// The revision compared with: `revision - 1`, or 0 (nothing) for the first.
+    pub previous: i32,
+    pub lines: Vec<DiffLine>,
+}
+
+/// One line of a [`RevisionDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiffLine {
+    pub change: LineChange,
+    /// The line, without its line break.
+    pub text: String,
+}
+
+/// Whether a line of a diff stayed, came or went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LineChange {
+    Same,
+    Added,
+    Removed,
+}
+
 /// `PUT /summaries/{id}/vote`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

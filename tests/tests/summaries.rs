@@ -6,7 +6,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::api::{
-    Comment, NotificationKind, NotificationPage, Page, Paper, RevisionInfo, Summary, VoteResponse,
+    Comment, LineChange, NotificationKind, NotificationPage, Page, Paper, RevisionDiff, RevisionInfo,
+    Summary, VoteResponse,
 };
 use tests::{TestApp, TestUser, on_both_backends};
 
@@ -111,6 +112,20 @@ async fn a_summary_is_published_edited_and_deleted(app: TestApp) {
     assert_eq!(revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [1, 2]);
     let first: Value = app.get_json(&format!("{path}/revisions/1")).await;
     assert_eq!(first["body_markdown"], "Masks by $\\arg\\min_r \\|r\\|_2$.");
+    // What the edit changed, line by line; the first revision adds its every line.
+    let diff: RevisionDiff = app.get_json(&format!("{path}/revisions/2/diff")).await;
+    assert_eq!((diff.revision, diff.previous), (2, 1));
+    let lines: Vec<(LineChange, &str)> = diff.lines.iter().map(|l| (l.change, l.text.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            (LineChange::Removed, "Masks by $\\arg\\min_r \\|r\\|_2$."),
+            (LineChange::Added, "Better: $x^2$."),
+        ]
+    );
+    let origin: RevisionDiff = app.get_json(&format!("{path}/revisions/1/diff")).await;
+    assert!(origin.lines.iter().all(|l| l.change == LineChange::Added));
+    assert_eq!(app.get(&format!("{path}/revisions/3/diff")).await.status(), 404);
 
     // Unlisted: gone from the paper's count and lists, readable with the share link only.
     let unlisted: Summary = edit(json!({"visibility": "unlisted", "anonymous": true}), None)

@@ -6,8 +6,8 @@
 
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use shared::api::{
-    MAX_SUMMARY_MARKDOWN, MAX_TAGS, NewSummaryRequest, RenderResponse, Revision, RevisionInfo, Summary,
-    SummaryChange, Visibility, VoteResponse,
+    DiffLine, LineChange, MAX_SUMMARY_MARKDOWN, MAX_TAGS, NewSummaryRequest, RenderResponse, Revision,
+    RevisionDiff, RevisionInfo, Summary, SummaryChange, Visibility, VoteResponse,
 };
 use shared::markdown::render_markdown;
 use shared::moderation::ModerationAction;
@@ -48,6 +48,16 @@ pub async fn create(
         .parse()
         .map_err(|_| ApiError::invalid("paper_id", "must be a paper id"))?;
     let txn = db::begin_write(db).await?;
+    // The author's row first (as a ban takes it): a ban either sees this summary or is seen.
+    backend::lock_user(&txn, author.id).await?;
+    if db::accounts::find_by_id(&txn, author.id)
+        .await?
+        .is_none_or(|u| u.banned_at.is_some())
+    {
+        return Err(ApiError::Forbidden(
+            "This account is banned and cannot make changes.".to_owned(),
+        ));
+    }
     let paper = locked_survivor(&txn, paper_id).await?;
     if let Some(existing) = db::summaries::live_of(&txn, paper.id, author.id).await? {
         return Err(already_written(Some(existing.id)));
@@ -260,6 +270,48 @@ pub async fn revision(
         created_at: revision.created_at,
         by_moderator: revision.editor_id != row.author_id,
         body_markdown: revision.body_markdown,
+    })
+}
+
+/// What revision `number` changed, line by line, for whoever may read the summary.
+pub async fn revision_diff(
+    db: &DatabaseConnection,
+    scope: Scope<'_>,
+    id: i64,
+    number: i32,
+    share_token: Option<&str>,
+) -> Result<RevisionDiff, ApiError> {
+    super::summaries::readable(db, scope, id, share_token).await?;
+    let new = db::summaries::revision(db, id, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let previous = number - 1;
+    let old = match previous {
+        0 => String::new(),
+        n => db::summaries::revision(db, id, n)
+            .await?
+            .map(|r| r.body_markdown)
+            .unwrap_or_default(),
+    };
+    // Myers' diff is quadratic at worst; past the deadline it settles for a coarser answer.
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_lines(old.as_str(), new.body_markdown.as_str());
+    let lines = diff
+        .iter_all_changes()
+        .map(|change| DiffLine {
+            change: match change.tag() {
+                similar::ChangeTag::Equal => LineChange::Same,
+                similar::ChangeTag::Insert => LineChange::Added,
+                similar::ChangeTag::Delete => LineChange::Removed,
+            },
+            text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
+        })
+        .collect();
+    Ok(RevisionDiff {
+        revision: number,
+        previous,
+        lines,
     })
 }
 

@@ -15,6 +15,13 @@ use crate::images::{self, Refused};
 
 /// What one user may store in all, after cleaning.
 pub const USER_QUOTA_BYTES: i64 = 100 * 1024 * 1024;
+/// The largest cleaned file stored: writing an image again can make it larger (a lossy WebP
+/// is written lossless), within reason.
+const MAX_STORED_BYTES: usize = 2 * MAX_UPLOAD_BYTES;
+
+/// Images cleaned at once, over all requests: decoding takes a core and up to 128 MiB, so
+/// more at once would only queue for the CPU while holding the memory.
+static CLEANING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Where uploads live under the data directory.
 pub fn directory(data_dir: &Path) -> PathBuf {
@@ -32,6 +39,10 @@ pub async fn upload(
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(ApiError::PayloadTooLarge);
     }
+    let permit = CLEANING
+        .acquire()
+        .await
+        .map_err(|err| ApiError::Internal(err.into()))?;
     let cleaned = tokio::task::spawn_blocking(move || images::clean(&bytes))
         .await
         .map_err(|err| ApiError::Internal(err.into()))?
@@ -39,21 +50,34 @@ pub async fn upload(
             Refused::NotAnImage | Refused::Broken(_) => ApiError::NotAnImage(refused.to_string()),
             Refused::TooLarge => ApiError::TooLarge(refused.to_string()),
         })?;
+    drop(permit);
+    if cleaned.bytes.len() > MAX_STORED_BYTES {
+        return Err(ApiError::TooLarge(
+            "Without its metadata the image is still too large to store; try a smaller or more compressed one.".to_owned(),
+        ));
+    }
     let size = i64::try_from(cleaned.bytes.len()).unwrap_or(i64::MAX);
-    if db::uploads::bytes_of(db, user.id).await?.saturating_add(size) > USER_QUOTA_BYTES {
+    let sha256 = hex(&Sha256::digest(&cleaned.bytes));
+    let name = format!("{sha256}.{}", cleaned.extension);
+    // The quota is checked under the user's row lock, so uploads at once cannot pass it
+    // together; the file is on disk before the row says so.
+    let txn = db::begin_write(db).await?;
+    db::backend::lock_user(&txn, user.id).await?;
+    if db::uploads::bytes_of(&txn, user.id).await?.saturating_add(size) > USER_QUOTA_BYTES {
         return Err(ApiError::TooLarge(format!(
             "Your uploads would pass your quota of {} MiB.",
             USER_QUOTA_BYTES / 1024 / 1024
         )));
     }
-    let sha256 = hex(&Sha256::digest(&cleaned.bytes));
-    let name = format!("{sha256}.{}", cleaned.extension);
     store(&directory(data_dir), &name, &cleaned.bytes)
         .await
         .map_err(|err| ApiError::Internal(anyhow::Error::new(err).context("storing an upload")))?;
-    // The file is on disk before the row says so; the same image again is the same row.
-    match db::uploads::insert(db, user.id, &sha256, cleaned.content_type, size, db::now()).await {
-        Ok(()) => tracing::info!(user = user.id, file = %name, "image uploaded"),
+    // The same image again is the same row.
+    match db::uploads::insert(&txn, user.id, &sha256, cleaned.content_type, size, db::now()).await {
+        Ok(()) => {
+            txn.commit().await?;
+            tracing::info!(user = user.id, file = %name, "image uploaded");
+        }
         Err(err) if db::is_unique_violation(&err) => {}
         Err(err) => return Err(err.into()),
     }

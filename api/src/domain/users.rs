@@ -114,13 +114,15 @@ pub async fn set_banned(db: &DatabaseConnection, username: &str, banned: bool) -
     Ok(true)
 }
 
-/// Bans or unbans a user and recounts their papers, locking those in id order (as merges lock
-/// them): call before locking any of their summaries.
+/// Bans or unbans a user and recounts their papers. The user's row is locked first, as a new
+/// summary's author is, so no summary of a paper not yet counted can appear meanwhile; then
+/// the papers in id order (as merges lock them). Call before locking any of their summaries.
 pub(super) async fn ban(
     txn: &impl ConnectionTrait,
     user: &users::Model,
     banned: bool,
 ) -> Result<(), ApiError> {
+    db::backend::lock_user(txn, user.id).await?;
     let papers = db::summaries::papers_of_author(txn, user.id).await?;
     for paper in &papers {
         db::backend::lock_paper(txn, *paper).await?;

@@ -4,8 +4,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
-    GetSummaryQuery, NewSummaryRequest, Page, RenderRequest, RenderResponse, Revision, RevisionInfo, Summary,
-    SummaryChange, SummaryListQuery, VoteRequest, VoteResponse,
+    GetSummaryQuery, NewSummaryRequest, Page, RenderRequest, RenderResponse, Revision, RevisionDiff,
+    RevisionInfo, Summary, SummaryChange, SummaryListQuery, VoteRequest, VoteResponse,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_summary)
         .service(list_summary_revisions)
         .service(get_summary_revision)
+        .service(get_summary_revision_diff)
         .service(vote_summary)
         .service(render_markdown);
 }
@@ -270,6 +271,36 @@ async fn get_summary_revision(
     let revision =
         authoring::revision(&state.db, state.scope(&reader), id, n, query.share.as_deref()).await?;
     Ok(web::Json(revision))
+}
+
+/// What a revision changed in the text of the one before it, line by line.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "get_summary_revision_diff",
+    params(
+        ("id" = String, Path, description = "Summary id"),
+        ("n" = i32, Path, description = "Revision number (1 is the first)"),
+        GetSummaryQuery,
+    ),
+    responses(
+        (status = 200, description = "The changed lines", body = RevisionDiff),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/summaries/{id}/revisions/{n}/diff")]
+async fn get_summary_revision_diff(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    path: web::Path<(i64, i32)>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<web::Json<RevisionDiff>, ApiError> {
+    let (id, n) = path.into_inner();
+    let diff =
+        authoring::revision_diff(&state.db, state.scope(&reader), id, n, query.share.as_deref()).await?;
+    Ok(web::Json(diff))
 }
 
 /// Vote on a summary: 1, -1, or 0 to take the vote back. Idempotent; authors cannot vote on

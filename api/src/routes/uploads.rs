@@ -1,9 +1,6 @@
 //! `POST /api/v1/uploads` (images for summaries and comments) and `/uploads/{file}`, where they
 //! are served.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
@@ -53,19 +50,21 @@ async fn create_upload(
     Writer(user): Writer,
     body: ImageBody,
 ) -> Result<HttpResponse, ApiError> {
+    // The quota is counted before the body is read.
     let quota = state.limits.upload_user.check_user(user.id)?;
-    let bytes = match body.0 {
-        Ok(bytes) => bytes,
-        Err(err) => return Ok(with_limits(Err(err), &[quota])),
+    let stored = match body.read().await {
+        Ok(bytes) => {
+            uploads::upload(
+                &state.db,
+                &state.config.data_dir,
+                &state.config.public_url,
+                &user,
+                bytes,
+            )
+            .await
+        }
+        Err(err) => Err(err),
     };
-    let stored = uploads::upload(
-        &state.db,
-        &state.config.data_dir,
-        &state.config.public_url,
-        &user,
-        bytes,
-    )
-    .await;
     Ok(with_limits(
         stored.map(|u| HttpResponse::Created().json(u)),
         &[quota],
@@ -75,12 +74,40 @@ async fn create_upload(
 /// The raw bytes of a PNG, JPEG, GIF or WebP image, at most 5 MiB.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
-// Reading stops at the limit (413); that answer is the handler's, after the quota is counted.
-pub struct ImageBody(Result<Vec<u8>, ApiError>);
+// Read by the handler once the caller's quota is counted ([`ImageBody::read`]).
+pub struct ImageBody(Unread);
+
+/// The request's body stream and the length it declared.
+struct Unread {
+    payload: Payload,
+    declared: Option<usize>,
+}
+
+impl ImageBody {
+    /// Reads the body, stopping at the limit (413).
+    async fn read(self) -> Result<Vec<u8>, ApiError> {
+        let Unread {
+            mut payload,
+            declared,
+        } = self.0;
+        if declared.is_some_and(|length| length > MAX_UPLOAD_BYTES) {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(MAX_UPLOAD_BYTES));
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|err| ApiError::BadRequest(format!("The upload broke off: {err}")))?;
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
 
 impl FromRequest for ImageBody {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<ImageBody, actix_web::Error>>>>;
+    type Future = std::future::Ready<Result<ImageBody, actix_web::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let declared = request
@@ -88,22 +115,10 @@ impl FromRequest for ImageBody {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if declared.is_some_and(|length| length > MAX_UPLOAD_BYTES) {
-                return Ok(ImageBody(Err(ApiError::PayloadTooLarge)));
-            }
-            let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(MAX_UPLOAD_BYTES));
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|err| ApiError::BadRequest(format!("The upload broke off: {err}")))?;
-                if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                    return Ok(ImageBody(Err(ApiError::PayloadTooLarge)));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok(ImageBody(Ok(bytes)))
-        })
+        std::future::ready(Ok(ImageBody(Unread {
+            payload: payload.take(),
+            declared,
+        })))
     }
 }
 
@@ -112,11 +127,16 @@ impl FromRequest for ImageBody {
 #[get("/uploads/{name}")]
 async fn serve_upload(state: web::Data<AppState>, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (path, content_type) = uploads::served(&state.config.data_dir, &name).ok_or(ApiError::NotFound)?;
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(bytes) => bytes,
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(file) => file,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
         Err(err) => return Err(ApiError::Internal(err.into())),
     };
+    let length = file
+        .metadata()
+        .await
+        .map_err(|err| ApiError::Internal(err.into()))?
+        .len();
     let hash = name.split('.').next().unwrap_or_default();
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
@@ -124,5 +144,7 @@ async fn serve_upload(state: web::Data<AppState>, name: web::Path<String>) -> Re
         .insert_header((header::ETAG, format!("\"{hash}\"")))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
-        .body(bytes))
+        .no_chunking(length)
+        // Streamed, not read into memory: files are up to 10 MiB and may be asked for at once.
+        .streaming(tokio_util::io::ReaderStream::new(file)))
 }

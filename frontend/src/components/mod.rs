@@ -4,6 +4,7 @@ pub mod discussion;
 pub mod field;
 pub mod footer;
 pub mod header;
+pub mod history;
 pub mod nav_link;
 pub mod paper_meta;
 pub mod status;

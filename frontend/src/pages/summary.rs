@@ -9,6 +9,7 @@ use yew_router::prelude::use_location;
 use crate::api;
 use crate::app::Route;
 use crate::components::discussion::{ReportButton, Thread, Votes};
+use crate::components::history::History;
 use crate::components::nav_link::{NavLink, PathLink};
 use crate::components::paper_meta::{short_authors, venue_year};
 use crate::components::status::{ErrorBox, Loading};
@@ -57,6 +58,7 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
                 }
                 <Votes summary={summary.clone()} share={share.clone()} />
                 <SummaryCard summary={summary.clone()} show_paper=false />
+                <History summary_id={summary.id.clone()} revision={summary.revision} share={share.clone()} />
                 if mine(&session_for_edit, &summary) {
                     <p class="more-link">
                         <PathLink to={format!("/write?summary={}", api::encode_segment(&summary.id))} id="edit-summary">

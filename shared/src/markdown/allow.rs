@@ -52,13 +52,14 @@ pub(super) const MATHML_ATTRIBUTES: &[&str] = &[
     "width",
 ];
 
-/// The largest length (in any unit) a style may name: wider could draw over the page.
-const MAX_LENGTH: f32 = 20.0;
+/// The largest length a style may name, in em (as the renderer clamps spaces): wider could
+/// draw over the page.
+const MAX_EM: f32 = 20.0;
 
 /// Whether an inline style is one pulldown-latex writes: `; `-separated declarations of
 /// `color`, `background-color` (`rgb(R G B)`), `border` (`0.06em solid rgb(R G B)`),
-/// `margin-left` (a negative length) and `height` (a length). Nothing else (no `url(`, no
-/// `position`, no expressions) can pass.
+/// `margin-left` (a negative length) and `height` (a length), lengths within 20 em. Nothing
+/// else (no `url(`, no `position`, no expressions) can pass.
 pub(super) fn safe_style(style: &str) -> bool {
     !style.is_empty()
         && style.split("; ").all(|declaration| {
@@ -68,8 +69,8 @@ pub(super) fn safe_style(style: &str) -> bool {
             match property {
                 "color" | "background-color" => is_rgb(value),
                 "border" => value.strip_prefix("0.06em solid ").is_some_and(is_rgb),
-                "margin-left" => length(value).is_some_and(|v| (-MAX_LENGTH..0.0).contains(&v)),
-                "height" => length(value).is_some_and(|v| (0.0..=MAX_LENGTH).contains(&v)),
+                "margin-left" => length_em(value).is_some_and(|v| (-MAX_EM..0.0).contains(&v)),
+                "height" => length_em(value).is_some_and(|v| (-MAX_EM..=MAX_EM).contains(&v)),
                 _ => false,
             }
         })
@@ -90,16 +91,29 @@ fn is_rgb(value: &str) -> bool {
         })
 }
 
-/// A decimal number with a TeX unit pulldown-latex writes, as its number.
-fn length(value: &str) -> Option<f32> {
-    let number = ["em", "ex", "mm", "cm", "in", "pt", "mu"]
-        .iter()
-        .find_map(|unit| value.strip_suffix(unit))?;
+/// A decimal number with a unit pulldown-latex writes, in em (roughly, a 10 pt em, as the
+/// renderer's own clamp counts).
+fn length_em(value: &str) -> Option<f32> {
+    let (number, em_per_unit) = [
+        ("em", 1.0),
+        ("ex", 0.43),
+        ("mu", 1.0 / 18.0),
+        ("mm", 0.2845),
+        ("cm", 2.845),
+        ("in", 7.227),
+        ("pt", 0.1),
+        ("pc", 1.2),
+    ]
+    .iter()
+    .find_map(|(unit, em)| value.strip_suffix(unit).map(|number| (number, *em)))?;
     let digits = number.strip_prefix('-').unwrap_or(number);
     let plain = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && digits.bytes().filter(|b| *b == b'.').count() <= 1;
-    plain.then(|| number.parse().ok()).flatten()
+    plain
+        .then(|| number.parse::<f32>().ok())
+        .flatten()
+        .map(|n| n * em_per_unit)
 }
 
 #[cfg(test)]
@@ -113,7 +127,10 @@ mod tests {
             "color: rgb(0 128 0); background-color: rgb(255 255 0)",
             "border: 0.06em solid rgb(0 0 255)",
             "margin-left: -0.16666667em",
+            "margin-left: -2in",
             "height: 1.5ex",
+            "height: -1ex",
+            "height: 3pc",
         ] {
             assert!(safe_style(good), "{good}");
         }
@@ -125,6 +142,8 @@ mod tests {
             "background: url(https://evil.example/x.png)",
             "background-color: rgb(0 0 0); position: fixed",
             "margin-left: -500em",
+            "margin-left: -20in",
+            "margin-left: -3cm; margin-left: -30em",
             "margin-left: 1em",
             "height: 99em",
             "height: 1e9em",

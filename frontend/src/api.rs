@@ -14,11 +14,11 @@ use shared::accounts::{
     UserProfile, UserSort,
 };
 use shared::api::{
-    Comment, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest, NewSummaryRequest,
-    NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, Summary, SummaryChange,
-    SummarySort, Venue, VoteRequest, VoteResponse,
+    Comment, CommentChange, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest,
+    NewSummaryRequest, NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, Summary,
+    SummaryChange, SummarySort, Venue, VoteRequest, VoteResponse,
 };
-use shared::moderation::{ModerationLogEntry, Report, ReportAction, ReportRequest, ResolveReportRequest};
+use shared::moderation::{Report, ReportAction, ReportRequest, ResolveReportRequest};
 use shared::problem::FieldErrors;
 
 use crate::state::SessionHandle;
@@ -453,6 +453,19 @@ pub async fn create_comment(
     read_json(send_authed(session, Method::POST, &url, Some(request)).await?).await
 }
 
+/// `PATCH /comments/{id}`: new text.
+pub async fn update_comment(
+    session: &SessionHandle,
+    id: &str,
+    body_markdown: &str,
+) -> Result<Comment, ApiError> {
+    let url = format!("{BASE}/comments/{}", encode_segment(id));
+    let change = CommentChange {
+        body_markdown: body_markdown.to_owned(),
+    };
+    read_json(send_authed(session, Method::PATCH, &url, Some(&change)).await?).await
+}
+
 /// `DELETE /comments/{id}` → 204.
 pub async fn delete_comment(session: &SessionHandle, id: &str) -> Result<(), ApiError> {
     let url = format!("{BASE}/comments/{}", encode_segment(id));
@@ -521,12 +534,6 @@ pub async fn resolve_report(
     let url = format!("{BASE}/moderation/reports/{}/resolve", encode_segment(id));
     let request = ResolveReportRequest { action, note };
     read_empty(send_authed(session, Method::POST, &url, Some(&request)).await?).await
-}
-
-/// `GET /moderation/log`: the latest actions.
-pub async fn moderation_log(session: &SessionHandle) -> Result<Page<ModerationLogEntry>, ApiError> {
-    let url = format!("{BASE}/moderation/log?limit=50");
-    read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
 }
 
 /// `GET /me/notifications`: newest first, with the unread count.

@@ -1,7 +1,7 @@
 //! Dates as readers see them ("5 Mar 2024"), written by hand: chrono's strftime machinery would
 //! cost the reader's bundle more than all of this.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -31,11 +31,6 @@ pub fn day(at: &DateTime<Utc>) -> String {
     format!("{} {} {}", at.day(), short_month(at), at.year())
 }
 
-/// "5 Mar 2024 14:07" (UTC).
-pub fn day_and_time(at: &DateTime<Utc>) -> String {
-    format!("{} {:02}:{:02}", day(at), at.hour(), at.minute())
-}
-
 /// "Mar 2024".
 pub fn short_month_year(at: &DateTime<Utc>) -> String {
     format!("{} {}", short_month(at), at.year())
@@ -54,7 +49,6 @@ mod tests {
     fn dates_read_like_the_strftime_forms_they_replace() {
         let at: DateTime<Utc> = "2024-03-05T14:07:00Z".parse().unwrap();
         assert_eq!(day(&at), at.format("%-d %b %Y").to_string());
-        assert_eq!(day_and_time(&at), at.format("%-d %b %Y %H:%M").to_string());
         assert_eq!(short_month_year(&at), at.format("%b %Y").to_string());
         assert_eq!(month_year(&at), at.format("%B %Y").to_string());
     }

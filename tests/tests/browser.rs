@@ -402,7 +402,7 @@ async fn an_unknown_paper_is_found_added_followed_and_listed_by_venue() {
 
 /// A reader signs in, opens a paper and writes a summary with math, a table and a citation: the
 /// preview shows MathML while they type, and the published page shows exactly the preview's
-/// HTML. Then they comment under it.
+/// HTML. Then they comment under it, and edit the comment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
@@ -475,6 +475,16 @@ async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
     browser.click(".comment-form button[type=submit]").await;
     browser.wait_for_text(".comment-body", "term need a weight").await;
     browser.find(".comment-body math").await;
+    // The commenter edits it in place.
+    browser.click(".edit-comment").await;
+    browser
+        .fill("textarea[id^='edit-']", "Does $L_{mask}$ need a weight? (edited)")
+        .await;
+    browser
+        .click("form:has(textarea[id^='edit-']) button[type=submit]")
+        .await;
+    browser.wait_for_text(".comment-body", "(edited)").await;
+    browser.wait_for_text(".comment-meta", "edited").await;
     browser.close().await;
 }
 
@@ -487,12 +497,12 @@ async fn sign_in(browser: &Browser, app: &TestApp, username: &str) {
 }
 
 /// A reader reports a summary from its page; a moderator finds it in the queue at /moderation
-/// and hides it, the log says so, and the summary is gone for everyone else.
+/// and hides it with a note, the log records it, and the summary is gone for everyone else.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_reports_a_summary_and_a_moderator_hides_it() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
     app.register("reader").await;
-    app.register("warden").await;
+    let warden = app.register("warden").await;
     api::db::accounts::set_role(&app.db, "warden", shared::accounts::Role::Moderator)
         .await
         .unwrap();
@@ -530,9 +540,20 @@ async fn a_reader_reports_a_summary_and_a_moderator_hides_it() {
     browser.fill(".report-item input", "Plagiarism.").await;
     browser.click(".report-item button.hide").await;
     browser.wait_for_text(".moderation", "No open reports.").await;
-    browser.wait_for_text(".moderation-log", "hid content").await;
-    browser.wait_for_text(".moderation-log", "Plagiarism.").await;
     browser.close().await;
+    let log: shared::api::Page<shared::moderation::ModerationLogEntry> = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/moderation/log",
+            Some(&warden.access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.items[0].action, shared::moderation::ModerationAction::Hide);
+    assert_eq!(log.items[0].note.as_deref(), Some("Plagiarism."));
     assert_eq!(
         app.get(&format!("/api/v1/summaries/{id}")).await.status(),
         404,

@@ -154,6 +154,7 @@ struct CommentViewProps {
 fn comment_view(props: &CommentViewProps) -> Html {
     let session = use_session();
     let replying = use_state(|| false);
+    let editing = use_state(|| false);
     let comment = &props.comment;
     let who = match (&comment.author, comment.by_summary_author, comment.deleted) {
         (_, _, true) => "[deleted]".to_owned(),
@@ -180,10 +181,15 @@ fn comment_view(props: &CommentViewProps) -> Html {
         let replying = replying.clone();
         Callback::from(move |_: MouseEvent| replying.set(!*replying))
     };
+    let toggle_edit = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(!*editing))
+    };
     let on_posted = {
-        let (replying, on_change) = (replying.clone(), props.on_change.clone());
+        let (replying, editing, on_change) = (replying.clone(), editing.clone(), props.on_change.clone());
         Callback::from(move |()| {
             replying.set(false);
+            editing.set(false);
             on_change.emit(());
         })
     };
@@ -204,12 +210,23 @@ fn comment_view(props: &CommentViewProps) -> Html {
                     <button type="button" class="link-button reply" onclick={toggle_reply}>{ "Reply" }</button>
                     if mine {
                         { " · " }
+                        <button type="button" class="link-button edit-comment" onclick={toggle_edit}>{ "Edit" }</button>
+                        { " · " }
                         <button type="button" class="link-button delete-comment" onclick={on_delete}>{ "Delete" }</button>
                     } else {
                         { " · " }
                         <ReportButton target={api::Reported::Comment(comment.id.clone())} share={props.share.clone()} />
                     }
                 </p>
+            }
+            if *editing {
+                <CommentForm
+                    summary_id={props.summary_id.clone()}
+                    share={props.share.clone()}
+                    parent_id={None::<String>}
+                    editing={Some((comment.id.clone(), comment.body_markdown.clone()))}
+                    on_posted={on_posted.clone()}
+                />
             }
             if *replying {
                 <CommentForm
@@ -228,13 +245,22 @@ struct CommentFormProps {
     summary_id: String,
     share: Option<String>,
     parent_id: Option<String>,
+    /// The comment being edited (id, current Markdown), instead of a new one.
+    #[prop_or_default]
+    editing: Option<(String, String)>,
     on_posted: Callback<()>,
 }
 
 #[function_component(CommentForm)]
 fn comment_form(props: &CommentFormProps) -> Html {
     let session = use_session();
-    let text = use_state(String::new);
+    let text = use_state(|| {
+        props
+            .editing
+            .as_ref()
+            .map(|(_, body)| body.clone())
+            .unwrap_or_default()
+    });
     let error = use_state(|| None::<ApiError>);
     let sending = use_state(|| false);
     if session.session().is_none() {
@@ -262,6 +288,7 @@ fn comment_form(props: &CommentFormProps) -> Html {
             props.parent_id.clone(),
             props.on_posted.clone(),
         );
+        let editing = props.editing.as_ref().map(|(id, _)| id.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *sending || text.trim().is_empty() {
@@ -272,7 +299,7 @@ fn comment_form(props: &CommentFormProps) -> Html {
                 body_markdown: (*text).clone(),
                 parent_id: parent_id.clone(),
             };
-            let (text, error, sending, session, id, share, on_posted) = (
+            let (text, error, sending, session, id, share, on_posted, editing) = (
                 text.clone(),
                 error.clone(),
                 sending.clone(),
@@ -280,9 +307,16 @@ fn comment_form(props: &CommentFormProps) -> Html {
                 id.clone(),
                 share.clone(),
                 on_posted.clone(),
+                editing.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::create_comment(&session, &id, share.as_deref(), &request).await {
+                let sent = match &editing {
+                    Some(comment_id) => {
+                        api::update_comment(&session, comment_id, &request.body_markdown).await
+                    }
+                    None => api::create_comment(&session, &id, share.as_deref(), &request).await,
+                };
+                match sent {
                     Ok(_) => {
                         text.set(String::new());
                         error.set(None);
@@ -294,9 +328,10 @@ fn comment_form(props: &CommentFormProps) -> Html {
             });
         })
     };
-    let field_id = match &props.parent_id {
-        Some(parent) => format!("reply-to-{parent}"),
-        None => "new-comment".to_owned(),
+    let field_id = match (&props.editing, &props.parent_id) {
+        (Some((id, _)), _) => format!("edit-{id}"),
+        (None, Some(parent)) => format!("reply-to-{parent}"),
+        (None, None) => "new-comment".to_owned(),
     };
     html! {
         <form class="comment-form" {onsubmit}>
@@ -306,7 +341,11 @@ fn comment_form(props: &CommentFormProps) -> Html {
                 <p class="field-error" role="alert">{ &failure.title }</p>
             }
             <button type="submit" class="button" disabled={*sending}>
-                { if props.parent_id.is_some() { "Reply" } else { "Comment" } }
+                { match (&props.editing, &props.parent_id) {
+                    (Some(_), _) => "Save",
+                    (None, Some(_)) => "Reply",
+                    (None, None) => "Comment",
+                } }
             </button>
         </form>
     }

@@ -1,7 +1,8 @@
 //! `/moderation`: the moderators' queue of open reports, oldest first, each with the content as
-//! written and the four actions, and the latest entries of the moderation log.
+//! written and the four actions. The log is `GET /api/v1/moderation/log` (every byte of this
+//! page is in every reader's download).
 
-use shared::moderation::{ModerationAction, Report, ReportAction};
+use shared::moderation::{Report, ReportAction};
 use yew::prelude::*;
 use yew_router::Routable;
 
@@ -18,18 +19,12 @@ pub fn moderation_page() -> Html {
     use_sign_in_required(Route::Moderation.to_path());
     let session = use_session();
     let moderator = session.me().is_some_and(|me| me.role.moderates());
-    let (queue_session, log_session) = (session.clone(), session.clone());
+    let queue_session = session.clone();
     let (reports, reload_reports) = use_fetch(moderator, move |moderator| async move {
         if !moderator {
             std::future::pending::<()>().await;
         }
         api::list_reports(&queue_session).await
-    });
-    let (log, reload_log) = use_fetch(moderator, move |moderator| async move {
-        if !moderator {
-            std::future::pending::<()>().await;
-        }
-        api::moderation_log(&log_session).await
     });
     if session.session().is_some() && !moderator {
         return html! {
@@ -39,13 +34,7 @@ pub fn moderation_page() -> Html {
             </div>
         };
     }
-    let on_resolved = {
-        let (reload_reports, reload_log) = (reload_reports.clone(), reload_log.clone());
-        Callback::from(move |()| {
-            reload_reports.emit(());
-            reload_log.emit(());
-        })
-    };
+    let on_resolved = reload_reports.clone();
     html! {
         <div class="moderation">
             <div class="page-intro">
@@ -67,42 +56,7 @@ pub fn moderation_page() -> Html {
                     },
                 } }
             </section>
-            <section aria-labelledby="log-heading">
-                <h2 id="log-heading">{ "Log" }</h2>
-                { match &log {
-                    Fetch::Loading => html! { <Loading label="Loading the log…" /> },
-                    Fetch::Failed(error) => html! { <ErrorBox error={error.clone()} on_retry={reload_log.clone()} /> },
-                    Fetch::Ready(page) if page.items.is_empty() => html! { <p class="empty">{ "Nothing yet." }</p> },
-                    Fetch::Ready(page) => html! {
-                        <ul class="moderation-log">
-                            { for page.items.iter().map(|entry| {
-                                let who = entry.moderator.as_ref().map_or("An operator", |m| m.display_name.as_str());
-                                let whom = entry.subject.as_ref().map(|s| format!(" ({})", s.username)).unwrap_or_default();
-                                html! {
-                                    <li key={entry.id.clone()}>
-                                        <time datetime={entry.created_at.to_rfc3339()}>{ crate::dates::day_and_time(&entry.created_at) }</time>
-                                        { format!(" · {who}: {}{whom}", action_name(entry.action)) }
-                                        if let Some(note) = &entry.note { { format!(" — {note}") } }
-                                    </li>
-                                }
-                            }) }
-                        </ul>
-                    },
-                } }
-            </section>
         </div>
-    }
-}
-
-fn action_name(action: ModerationAction) -> &'static str {
-    match action {
-        ModerationAction::Dismiss => "dismissed a report",
-        ModerationAction::Hide => "hid content",
-        ModerationAction::Delete => "deleted content",
-        ModerationAction::BanAuthor => "banned an author",
-        ModerationAction::Edit => "edited someone's content",
-        ModerationAction::Ban => "banned a user",
-        ModerationAction::Unban => "lifted a ban",
     }
 }
 

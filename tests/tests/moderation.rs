@@ -14,6 +14,7 @@ on_both_backends!(with_demo =>
     comments_are_reported_hidden_and_deleted,
     banning_from_the_queue_hides_and_unlists,
     one_report_per_reporter_and_one_resolution_under_races,
+    a_ban_racing_new_summaries_leaves_every_count_exact,
     who_may_report_moderate_and_upload,
     uploads_are_sniffed_stripped_and_served_immutable,
 );
@@ -494,6 +495,55 @@ async fn one_report_per_reporter_and_one_resolution_under_races(app: TestApp) {
     );
     // A deleted summary no longer blocks its author from writing another.
     publish(&app, &author, "1703.06870", json!({"body_markdown": "Again."})).await;
+}
+
+/// An author publishes on several papers while a moderator bans them from the queue: whichever
+/// wins, every paper's `summary_count` is what its lists show (a ban that missed a summary
+/// written meanwhile would leave a paper counting a banned author).
+async fn a_ban_racing_new_summaries_leaves_every_count_exact(app: TestApp) {
+    let reader = app.register("reader").await;
+    let warden = moderator(&app, "warden").await;
+    let keys = ["1312.6114", "1412.6980", "1512.03385", "1703.03400", "2006.11239"];
+    for round in 0..3 {
+        let author = app.register(&format!("hasty{round}")).await;
+        let first = publish(&app, &author, "1706.03762", json!({"body_markdown": "First."})).await;
+        let report = file_report(
+            &app,
+            &reader,
+            &format!("/api/v1/summaries/{}/reports", first.id),
+            "Spam.",
+        )
+        .await;
+        let posts = keys.map(|key| {
+            let (app, author) = (&app, &author);
+            async move {
+                let paper: Paper = app.get_json(&format!("/api/v1/papers/resolve?key={key}")).await;
+                app.send(
+                    Method::POST,
+                    "/api/v1/summaries",
+                    Some(&author.access_token),
+                    Some(json!({"paper_id": paper.id, "body_markdown": "Racing."})),
+                )
+                .await
+                .status()
+                .as_u16()
+            }
+        });
+        let ban = resolve(&app, &warden, &report.id, json!({"action": "ban_author"}));
+        let (statuses, banned) = futures_util::future::join(futures_util::future::join_all(posts), ban).await;
+        assert_eq!(banned.status(), 200);
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 403), "{statuses:?}");
+    }
+    for key in keys.iter().chain(&["1706.03762"]) {
+        let paper: Paper = app.get_json(&format!("/api/v1/papers/resolve?key={key}")).await;
+        let listed = listed(
+            &app,
+            &format!("/api/v1/papers/{}/summaries?limit=100", paper.id),
+            None,
+        )
+        .await;
+        assert_eq!(paper.summary_count, listed.len() as i64, "{key}");
+    }
 }
 
 async fn upload(app: &TestApp, token: Option<&str>, bytes: Vec<u8>, content_type: &str) -> reqwest::Response {

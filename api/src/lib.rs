@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod hashing;
 pub mod images;
 pub mod mail;
 pub mod metrics;

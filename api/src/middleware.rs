@@ -155,7 +155,7 @@ pub async fn conditional_get(
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
     let digest = Sha256::digest(&bytes);
-    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::hashing::hex(&digest[..16]);
     let etag = format!("W/\"{tag}\"");
     let matches = if_none_match
         .as_ref()

@@ -203,11 +203,7 @@ fn stored_key(key: &str) -> String {
     if key.len() <= MAX_KEY_BYTES {
         return key;
     }
-    use sha2::Digest;
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hashing::sha256_hex(key.as_bytes())
 }
 
 /// One policy applied per key (an address, an account name, an email). Clones share the counts.

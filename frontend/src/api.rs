@@ -168,10 +168,7 @@ pub async fn get_summary(
     id: &str,
     share: Option<&str>,
 ) -> Result<Summary, ApiError> {
-    let mut url = format!("{BASE}/summaries/{}", encode_segment(id));
-    if let Some(token) = share {
-        url.push_str(&format!("?share={}", encode_segment(token)));
-    }
+    let url = with_share(format!("{BASE}/summaries/{}", encode_segment(id)), share);
     // Signed in, the reader may see more: their own private or anonymous summaries.
     read_as_reader(session, &url).await
 }
@@ -193,6 +190,7 @@ pub async fn revision_diff(
     read_as_reader(session, &url).await
 }
 
+/// `url` with the share token of an unlisted summary, when there is one.
 fn with_share(mut url: String, share: Option<&str>) -> String {
     if let Some(token) = share {
         url.push_str(&format!("?share={}", encode_segment(token)));
@@ -409,10 +407,7 @@ pub async fn vote(
     share: Option<&str>,
     value: i8,
 ) -> Result<VoteResponse, ApiError> {
-    let mut url = format!("{BASE}/summaries/{}/vote", encode_segment(id));
-    if let Some(token) = share {
-        url.push_str(&format!("?share={}", encode_segment(token)));
-    }
+    let url = with_share(format!("{BASE}/summaries/{}/vote", encode_segment(id)), share);
     read_json(send_authed(session, Method::PUT, &url, Some(&VoteRequest { value })).await?).await
 }
 
@@ -432,11 +427,7 @@ pub async fn list_comments(
             url.push_str(&format!("&{name}={}", encode_segment(value)));
         }
     }
-    if session.session().is_some() {
-        read_json(send_authed::<()>(session, Method::GET, &url, None).await?).await
-    } else {
-        get_json(Request::get(&url)).await
-    }
+    read_as_reader(session, &url).await
 }
 
 /// `POST /summaries/{id}/comments` → 201.
@@ -446,10 +437,10 @@ pub async fn create_comment(
     share: Option<&str>,
     request: &NewCommentRequest,
 ) -> Result<Comment, ApiError> {
-    let mut url = format!("{BASE}/summaries/{}/comments", encode_segment(summary_id));
-    if let Some(token) = share {
-        url.push_str(&format!("?share={}", encode_segment(token)));
-    }
+    let url = with_share(
+        format!("{BASE}/summaries/{}/comments", encode_segment(summary_id)),
+        share,
+    );
     read_json(send_authed(session, Method::POST, &url, Some(request)).await?).await
 }
 
@@ -504,13 +495,13 @@ pub async fn report(
     share: Option<&str>,
     reason: &str,
 ) -> Result<(), ApiError> {
-    let mut url = match target {
-        Reported::Summary(id) => format!("{BASE}/summaries/{}/reports", encode_segment(id)),
-        Reported::Comment(id) => format!("{BASE}/comments/{}/reports", encode_segment(id)),
-    };
-    if let Some(token) = share {
-        url.push_str(&format!("?share={}", encode_segment(token)));
-    }
+    let url = with_share(
+        match target {
+            Reported::Summary(id) => format!("{BASE}/summaries/{}/reports", encode_segment(id)),
+            Reported::Comment(id) => format!("{BASE}/comments/{}/reports", encode_segment(id)),
+        },
+        share,
+    );
     let request = ReportRequest {
         reason: reason.to_owned(),
     };

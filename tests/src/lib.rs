@@ -216,6 +216,22 @@ impl TestApp {
     }
 
     /// Signs up `username` with [`PASSWORD`] and returns the session.
+    /// A personal API token of `user` that may only read (its secret), as the authorization
+    /// matrices try every write with.
+    pub async fn read_only_token(&self, user: &TestUser) -> String {
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/me/tokens",
+                Some(&user.access_token),
+                Some(json!({"name": "read", "scopes": ["read"]})),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "creating a read-only token");
+        let created: shared::accounts::CreatedToken = response.json().await.expect("a created token");
+        created.secret
+    }
+
     pub async fn register(&self, username: &str) -> TestUser {
         let email = format!("{username}@example.org");
         let response = self

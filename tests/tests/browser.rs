@@ -451,6 +451,18 @@ async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
     // Then it settles: the render of the whole text.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let preview = preview_html().await;
+    // The preview came from the renderer module in the browser, not from the server.
+    let fetched = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let fetched = fetched.as_str().unwrap();
+    assert!(fetched.contains("/renderer_bg.wasm"), "{fetched}");
+    assert!(!fetched.contains("/api/v1/render"), "{fetched}");
     browser.click("#summary-publish").await;
     browser
         .wait_for_text(".summary-page .summary-body", "per class")
@@ -501,16 +513,48 @@ async fn sign_in(browser: &Browser, app: &TestApp, username: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_reports_a_summary_and_a_moderator_hides_it() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
-    app.register("reader").await;
+    let reader = app.register("reader").await;
     let warden = app.register("warden").await;
     api::db::accounts::set_role(&app.db, "warden", shared::accounts::Role::Moderator)
         .await
         .unwrap();
     let page: shared::api::Page<shared::api::Summary> = app.get_json("/api/v1/summaries").await;
     let id = page.items[0].id.clone();
+    // The reader has a summary of their own, and the warden has commented on it.
+    let paper: shared::api::Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let own: shared::api::Summary = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/summaries",
+            Some(&reader.access_token),
+            Some(serde_json::json!({"paper_id": paper.id, "body_markdown": "Mine."})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let commented = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/summaries/{}/comments", own.id),
+            Some(&warden.access_token),
+            Some(serde_json::json!({"body_markdown": "Nice."})),
+        )
+        .await;
+    assert_eq!(commented.status(), 201);
 
     let browser = Browser::start().await;
     sign_in(&browser, &app, "reader").await;
+    // The header counts the unread notification; the page says what happened and marks it read.
+    browser
+        .wait_for_text("#notifications-link .unread-count", "1")
+        .await;
+    browser.click("#notifications-link").await;
+    browser
+        .wait_for_text(".notification.unread", "commented on your summary")
+        .await;
+    browser.click("#mark-read").await;
+    browser.find(".notification:not(.unread)").await;
     browser
         .client
         .goto(&app.url(&format!("/summary/{id}")))

@@ -574,17 +574,7 @@ async fn who_may_report_moderate_and_upload(app: TestApp) {
     api::db::accounts::set_banned(&app.db, "banned", true)
         .await
         .unwrap();
-    let read_only: shared::accounts::CreatedToken = app
-        .send(
-            Method::POST,
-            "/api/v1/me/tokens",
-            Some(&warden.access_token),
-            Some(json!({"name": "read", "scopes": ["read"]})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read_only = app.read_only_token(&warden).await;
     let summary = publish(&app, &author, "1703.06870", json!({"body_markdown": "Mine."})).await;
     let private = publish(
         &app,
@@ -632,11 +622,7 @@ async fn who_may_report_moderate_and_upload(app: TestApp) {
     let actors: [(&str, Option<&str>, [u16; 5]); 6] = [
         ("anonymous", None, [401, 401, 401, 401, 401]),
         ("banned", Some(&banned.access_token), [403, 403, 403, 403, 403]),
-        (
-            "read-only token",
-            Some(&read_only.secret),
-            [403, 403, 403, 403, 403],
-        ),
+        ("read-only token", Some(&read_only), [403, 403, 403, 403, 403]),
         // A reader reports what they can read (not a private summary), never resolves.
         ("reader", Some(&reader.access_token), [201, 404, 201, 403, 201]),
         // Authors may report their own (the queue decides); the private one is theirs to read.

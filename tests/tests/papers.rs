@@ -28,17 +28,7 @@ async fn every_paper_write_needs_a_writer(app: TestApp) {
         .await
         .unwrap();
     let reader = app.register("reader").await;
-    let read_only: shared::accounts::CreatedToken = app
-        .send(
-            Method::POST,
-            "/api/v1/me/tokens",
-            Some(&reader.access_token),
-            Some(json!({"name": "read", "scopes": ["read"]})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read_only = app.read_only_token(&reader).await;
     let writes = [
         (
             Method::POST,
@@ -68,7 +58,7 @@ async fn every_paper_write_needs_a_writer(app: TestApp) {
         for (who, token, want) in [
             ("anonymous", None, 401),
             ("banned", Some(banned.access_token.as_str()), 403),
-            ("read-only token", Some(read_only.secret.as_str()), 403),
+            ("read-only token", Some(read_only.as_str()), 403),
         ] {
             let response = app.send(method.clone(), &path, token, body.clone()).await;
             assert_eq!(response.status().as_u16(), want, "{who}: {method} {path}");

@@ -309,17 +309,7 @@ async fn who_may_write_what(app: TestApp) {
     api::db::accounts::set_banned(&app.db, "outcast", true)
         .await
         .unwrap();
-    let read_only: shared::accounts::CreatedToken = app
-        .send(
-            Method::POST,
-            "/api/v1/me/tokens",
-            Some(&author.access_token),
-            Some(json!({"name": "read", "scopes": ["read"]})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read_only = app.read_only_token(&author).await;
     let summary: Summary = publish(
         &app,
         &author,
@@ -364,11 +354,7 @@ async fn who_may_write_what(app: TestApp) {
     let actors: [(&str, Option<&str>, [u16; 5]); 6] = [
         ("anonymous", None, [401, 401, 401, 401, 401]),
         ("banned", Some(&banned.access_token), [403, 403, 403, 403, 403]),
-        (
-            "read-only token",
-            Some(&read_only.secret),
-            [403, 403, 403, 403, 403],
-        ),
+        ("read-only token", Some(&read_only), [403, 403, 403, 403, 403]),
         // Another user writes their own summary and votes, but edits nothing of others' and
         // cannot even see a private one.
         ("other user", Some(&other.access_token), [201, 403, 200, 404, 404]),
@@ -408,7 +394,7 @@ async fn who_may_write_what(app: TestApp) {
     let deletes = [
         ("anonymous", None, id, 401),
         ("banned", Some(banned.access_token.as_str()), id, 403),
-        ("read-only token", Some(read_only.secret.as_str()), id, 403),
+        ("read-only token", Some(read_only.as_str()), id, 403),
         ("other user", Some(other.access_token.as_str()), id, 403),
         ("other user", Some(other.access_token.as_str()), &private.id, 404),
         (
@@ -449,7 +435,7 @@ async fn who_may_write_what(app: TestApp) {
     let actors: [(&str, Option<&str>, [u16; 4]); 5] = [
         ("anonymous", None, [401, 401, 401, 401]),
         ("banned", Some(&banned.access_token), [403, 403, 403, 403]),
-        ("read-only token", Some(&read_only.secret), [403, 403, 403, 403]),
+        ("read-only token", Some(&read_only), [403, 403, 403, 403]),
         // Not the comment's author: posts, but changes nothing of it.
         ("author", Some(&author.access_token), [201, 403, 204, 403]),
         // Its author edits and deletes it (the delete runs last).

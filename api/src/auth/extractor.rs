@@ -141,12 +141,15 @@ fn moderates(user: AuthUser) -> Result<AuthUser, ApiError> {
     Ok(user)
 }
 
+/// What a banned account is told when it tries to change anything.
+pub fn banned() -> ApiError {
+    ApiError::Forbidden("This account is banned and cannot make changes.".to_owned())
+}
+
 /// The write rule: not banned, and a session or an API token with the `write` scope.
 fn may_write(user: AuthUser) -> Result<Writer, ApiError> {
     if user.banned {
-        return Err(ApiError::Forbidden(
-            "This account is banned and cannot make changes.".to_owned(),
-        ));
+        return Err(banned());
     }
     if let Credential::ApiToken { scopes } = &user.credential
         && !scopes.contains(&TokenScope::Write)

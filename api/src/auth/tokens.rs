@@ -4,7 +4,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 /// Prefix of personal API tokens; tells them apart from JWTs in `Authorization`.
 pub const API_TOKEN_PREFIX: &str = "sspat_";
@@ -20,10 +19,7 @@ pub fn new_secret(prefix: &str) -> String {
 
 /// What is stored of a secret. Plain SHA-256 suffices: the secrets have 256 bits of entropy.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hashing::sha256_hex(secret.as_bytes())
 }
 
 #[cfg(test)]

@@ -54,9 +54,7 @@ pub async fn create(
         .await?
         .is_none_or(|u| u.banned_at.is_some())
     {
-        return Err(ApiError::Forbidden(
-            "This account is banned and cannot make changes.".to_owned(),
-        ));
+        return Err(crate::auth::extractor::banned());
     }
     let paper = locked_survivor(&txn, paper_id).await?;
     if let Some(existing) = db::summaries::live_of(&txn, paper.id, author.id).await? {

@@ -4,9 +4,7 @@
 //! with every post and delete, so it stays exact.
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
-use shared::api::{
-    Comment, CommentChange, CommentListQuery, MAX_COMMENT_MARKDOWN, NewCommentRequest, Page, UserRef,
-};
+use shared::api::{Comment, CommentChange, CommentListQuery, MAX_COMMENT_MARKDOWN, NewCommentRequest, Page};
 use shared::markdown::render_markdown;
 use shared::moderation::ModerationAction;
 
@@ -225,10 +223,7 @@ async fn shaped(
             let author = (readable && scope.shows_comment_author(summary, &c))
                 .then(|| authors.get(&c.author_id))
                 .flatten()
-                .map(|u| UserRef {
-                    username: u.username.clone(),
-                    display_name: u.display_name.clone(),
-                });
+                .map(|u| u.user_ref());
             let (body_markdown, body_html) = match (readable, deleted) {
                 (true, _) => (c.body_markdown, c.body_html),
                 (false, true) => (DELETED.to_owned(), format!("<p>{DELETED}</p>")),

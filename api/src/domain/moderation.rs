@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use shared::api::{Page, UserRef};
+use shared::api::Page;
 use shared::moderation::{
     FiledReport, MAX_REASON, ModerationAction, ModerationLogEntry, ModerationLogQuery, Report, ReportAction,
     ReportListQuery, ReportRequest, ReportStatus, ReportedContent, ResolveReportRequest,
@@ -268,11 +268,17 @@ pub async fn log(
         .into_iter()
         .map(|e: moderation_log::Model| ModerationLogEntry {
             id: e.id.to_string(),
-            moderator: e.moderator_id.and_then(|id| people.get(&id)).map(user_ref),
+            moderator: e
+                .moderator_id
+                .and_then(|id| people.get(&id))
+                .map(users::Model::user_ref),
             action: e.action,
             summary_id: e.summary_id.map(|id| id.to_string()),
             comment_id: e.comment_id.map(|id| id.to_string()),
-            subject: e.subject_id.and_then(|id| people.get(&id)).map(user_ref),
+            subject: e
+                .subject_id
+                .and_then(|id| people.get(&id))
+                .map(users::Model::user_ref),
             report_id: e.report_id.map(|id| id.to_string()),
             note: e.note,
             created_at: e.created_at,
@@ -312,7 +318,7 @@ async fn shaped(db: &impl ConnectionTrait, rows: Vec<reports::Model>) -> Result<
                 comment_id: Some(c.id.to_string()),
                 paper_id: summary.paper_id.to_string(),
                 paper_title: paper.map(|p| p.title.clone()).unwrap_or_default(),
-                author: people.get(&c.author_id).map(user_ref),
+                author: people.get(&c.author_id).map(users::Model::user_ref),
                 body_markdown: c.body_markdown.clone(),
                 body_html: c.body_html.clone(),
                 hidden: c.hidden_at.is_some(),
@@ -324,7 +330,7 @@ async fn shaped(db: &impl ConnectionTrait, rows: Vec<reports::Model>) -> Result<
                 comment_id: None,
                 paper_id: summary.paper_id.to_string(),
                 paper_title: paper.map(|p| p.title.clone()).unwrap_or_default(),
-                author: people.get(&summary.author_id).map(user_ref),
+                author: people.get(&summary.author_id).map(users::Model::user_ref),
                 body_markdown: summary.body_markdown.clone(),
                 body_html: summary.body_html.clone(),
                 hidden: summary.hidden_at.is_some(),
@@ -335,23 +341,19 @@ async fn shaped(db: &impl ConnectionTrait, rows: Vec<reports::Model>) -> Result<
         items.push(Report {
             id: row.id.to_string(),
             reason: row.reason,
-            reporter: people.get(&row.reporter_id).map(user_ref),
+            reporter: people.get(&row.reporter_id).map(users::Model::user_ref),
             status: row.status,
             resolution: row.resolution,
-            resolved_by: row.resolved_by.and_then(|id| people.get(&id)).map(user_ref),
+            resolved_by: row
+                .resolved_by
+                .and_then(|id| people.get(&id))
+                .map(users::Model::user_ref),
             resolved_at: row.resolved_at,
             created_at: row.created_at,
             content,
         });
     }
     Ok(items)
-}
-
-fn user_ref(user: &users::Model) -> UserRef {
-    UserRef {
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-    }
 }
 
 /// A reason or note: trimmed, NUL as U+FFFD, at most [`MAX_REASON`] characters; `None` when

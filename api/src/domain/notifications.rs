@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use shared::api::{
-    Notification, NotificationKind, NotificationListQuery, NotificationPage, UserRef, Visibility,
-};
+use shared::api::{Notification, NotificationKind, NotificationListQuery, NotificationPage, Visibility};
 
 use super::mail::{self, Mail};
 use super::scope::Scope;
@@ -189,12 +187,7 @@ async fn shaped(
         .chain(comments.values().map(|c| c.author_id))
         .collect();
     let actors = db::accounts::by_ids(db, actor_ids).await?;
-    let name = |id: i64| {
-        actors.get(&id).map(|u| UserRef {
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-        })
-    };
+    let name = |id: i64| actors.get(&id).map(users::Model::user_ref);
     let mut items = Vec::new();
     for row in rows {
         let Some(summary) = row.summary_id.and_then(|id| summaries.get(&id)) else {

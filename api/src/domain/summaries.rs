@@ -2,7 +2,7 @@
 //! JSON shape of a summary with its paper, author and tags.
 
 use sea_orm::{ColumnTrait, ConnectionTrait};
-use shared::api::{Page, Summary, SummarySort, UserRef};
+use shared::api::{Page, Summary, SummarySort};
 
 use super::scope::{Listing, Scope};
 use crate::db::entity::summaries;
@@ -141,10 +141,7 @@ async fn hydrate(
             Ok(Summary {
                 id: s.id.to_string(),
                 paper: super::papers::to_paper_ref(paper)?,
-                author: scope.shows_author(&s).then(|| UserRef {
-                    username: author.username.clone(),
-                    display_name: author.display_name.clone(),
-                }),
+                author: scope.shows_author(&s).then(|| author.user_ref()),
                 anonymous: s.anonymous,
                 visibility: s.visibility,
                 tags: tags.remove(&s.id).unwrap_or_default(),

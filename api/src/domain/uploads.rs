@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
 use shared::moderation::{MAX_UPLOAD_BYTES, Upload};
 
 use crate::auth::AuthUser;
@@ -57,7 +56,7 @@ pub async fn upload(
         ));
     }
     let size = i64::try_from(cleaned.bytes.len()).unwrap_or(i64::MAX);
-    let sha256 = hex(&Sha256::digest(&cleaned.bytes));
+    let sha256 = crate::hashing::sha256_hex(&cleaned.bytes);
     let name = format!("{sha256}.{}", cleaned.extension);
     // The quota is checked under the user's row lock, so uploads at once cannot pass it
     // together; the file is on disk before the row says so.
@@ -119,8 +118,4 @@ pub fn served(data_dir: &Path, name: &str) -> Option<(PathBuf, &'static str)> {
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     plain.then(|| (directory(data_dir).join(name), content_type))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -71,15 +71,11 @@ pub async fn fallback(
 
 fn asset_response(name: &str, file: rust_embed::EmbeddedFile) -> HttpResponse {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
+    let etag = format!("\"{}\"", crate::hashing::hex(&file.metadata.sha256_hash()[..16]));
     let mut response = HttpResponse::Ok();
     response
         .content_type(mime.as_ref())
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     response.body(file.data.into_owned())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

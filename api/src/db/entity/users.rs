@@ -62,3 +62,13 @@ impl Related<super::summaries::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The user as shown beside their work.
+    pub fn user_ref(&self) -> shared::api::UserRef {
+        shared::api::UserRef {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+        }
+    }
+}

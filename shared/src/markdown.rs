@@ -11,6 +11,7 @@ pub mod corpus;
 mod latex;
 mod links;
 mod math;
+mod mathml;
 #[cfg(feature = "sanitize")]
 mod sanitize;
 
@@ -124,6 +125,8 @@ struct Renderer<'a> {
     table_alignments: Vec<Alignment>,
     table_head: bool,
     table_cell: usize,
+    /// Equations numbered so far (`align`, `equation`): LaTeX numbers them through the document.
+    equations: u32,
 }
 
 impl<'a> Renderer<'a> {
@@ -137,6 +140,7 @@ impl<'a> Renderer<'a> {
             table_alignments: Vec::new(),
             table_head: false,
             table_cell: 0,
+            equations: 0,
         }
     }
 
@@ -154,8 +158,8 @@ impl<'a> Renderer<'a> {
             Event::Text(text) if !self.code_block && self.links.is_empty() => {
                 push_text_with_cites(text, out);
             }
-            Event::InlineMath(tex) => out.push(math_event(&tex, false)),
-            Event::DisplayMath(tex) => out.push(math_event(&tex, true)),
+            Event::InlineMath(tex) => out.push(math_event(&tex, false, &mut self.equations)),
+            Event::DisplayMath(tex) => out.push(math_event(&tex, true, &mut self.equations)),
             Event::FootnoteReference(name) => {
                 let number = self.footnote_number(name);
                 let prefix = &self.footnote_prefix;
@@ -305,9 +309,9 @@ fn html<'a>(html: impl Into<CowStr<'a>>) -> Event<'a> {
     Event::Html(html.into())
 }
 
-fn math_event<'a>(tex: &str, display: bool) -> Event<'a> {
+fn math_event<'a>(tex: &str, display: bool, equations: &mut u32) -> Event<'a> {
     let mut html = String::new();
-    math::push_math(&mut html, tex, display);
+    math::push_math(&mut html, tex, display, equations);
     Event::Html(html.into())
 }
 

@@ -290,7 +290,68 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         let entry = entry?;
         std::fs::copy(entry.path(), dist.join(entry.file_name()))?;
     }
+    math_assets(&dist)
+}
+
+/// The math font and table styles, taken from the pulldown-latex package the renderer is built
+/// with (found through `cargo metadata`, so nothing third-party is copied into the repository or
+/// fetched from elsewhere): Latin Modern Math as `math/latinmodern-math.woff2`, and the rules of
+/// its `styles.css` for the classes it writes (column alignment, array rules, `\hline`), appended
+/// to the SPA's stylesheet. Its font declarations and its CSS-counter equation numbers are left
+/// out: the SPA declares the font itself (with `font-display: swap`) and the renderer writes
+/// equation numbers into the MathML.
+fn math_assets(dist: &Path) -> anyhow::Result<()> {
+    let package = package_dir("pulldown-latex")?;
+    std::fs::create_dir_all(dist.join("math"))?;
+    std::fs::copy(
+        package.join("font/latinmodern-math.woff2"),
+        dist.join("math/latinmodern-math.woff2"),
+    )
+    .context("copying Latin Modern Math from the pulldown-latex package")?;
+    let styles = std::fs::read_to_string(package.join("styles.css"))
+        .context("reading the pulldown-latex package's styles.css")?;
+    const MARKER: &str = "/* MathML css styling */";
+    let Some((_, rules)) = styles.split_once(MARKER) else {
+        bail!("pulldown-latex's styles.css no longer has the `{MARKER}` section this build takes");
+    };
+    let mut css = std::fs::read_to_string(dist.join("style.css"))?;
+    css.push_str("\n/* From pulldown-latex's styles.css (MIT licence, Charles Edward Gagnon), taken at build time. */\n");
+    for rule in rules.split_inclusive('}') {
+        // Its stylesheet declares the MathML namespace as `m`; in HTML documents plain type
+        // selectors match MathML elements, so the prefix is dropped rather than declared.
+        if !rule.contains("with-eqn") && !rule.trim().is_empty() {
+            css.push_str(rule.trim().replace("m|", "").as_str());
+            css.push('\n');
+        }
+    }
+    std::fs::write(dist.join("style.css"), css)?;
     Ok(())
+}
+
+/// The source directory of a dependency, as `cargo metadata` reports it.
+fn package_dir(name: &str) -> anyhow::Result<PathBuf> {
+    let output = cargo()
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()
+        .context("running cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let manifest = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|package| package["name"] == name)
+        .and_then(|package| package["manifest_path"].as_str())
+        .with_context(|| format!("{name} is not a dependency"))?;
+    Path::new(manifest)
+        .parent()
+        .map(Path::to_path_buf)
+        .with_context(|| format!("{name}'s manifest path {manifest}"))
 }
 
 /// Where `setup` puts binaryen's wasm-opt (from the npm registry: Debian's is too old to read

@@ -31,9 +31,11 @@ pub(super) const MATHML_TAGS: &[&str] = &[
 #[cfg(feature = "sanitize")]
 pub(super) const RENDERER_MATHML_TAGS: &[&str] = &["mphantom"];
 
-/// Attributes pulldown-latex 0.8 emits; their values are numbers, keywords, its own class names
+/// Attributes pulldown-latex 0.8 emits, and the ones the renderer's repairs add (`accent`,
+/// `lspace`, `rspace`); their values are numbers, keywords, its own class names
 /// or the styles [`safe_style`] accepts.
 pub(super) const MATHML_ATTRIBUTES: &[&str] = &[
+    "accent",
     "class",
     "depth",
     "display",
@@ -41,10 +43,12 @@ pub(super) const MATHML_ATTRIBUTES: &[&str] = &[
     "height",
     "largeop",
     "linethickness",
+    "lspace",
     "mathvariant",
     "maxsize",
     "minsize",
     "movablelimits",
+    "rspace",
     "scriptlevel",
     "stretchy",
     "style",

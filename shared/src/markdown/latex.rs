@@ -51,7 +51,119 @@ const RENAMES: &[(&str, &str)] = &[
     ("rrbracket", "\u{27E7}"),
     ("mod", r"\quad\operatorname{mod}\,"),
     ("newline", r"\\"),
+    // pulldown-latex writes U+00B5 MICRO SIGN, which is not the Greek letter and is upright.
+    ("mu", "\u{3BC}"),
+    // TeX sets these arrows apart with thick spaces.
+    ("iff", r"\;\Longleftrightarrow\;"),
+    ("implies", r"\;\Longrightarrow\;"),
+    ("impliedby", r"\;\Longleftarrow\;"),
+    // KaTeX's aliases for commands pulldown-latex has under their usual names.
+    ("Bbb", r"\mathbb"),
+    ("bold", r"\mathbf"),
+    ("frak", r"\mathfrak"),
+    ("pmb", r"\boldsymbol"),
+    ("N", r"\mathbb{N}"),
+    ("natnums", r"\mathbb{N}"),
+    ("Z", r"\mathbb{Z}"),
+    ("R", r"\mathbb{R}"),
+    ("Reals", r"\mathbb{R}"),
+    ("reals", r"\mathbb{R}"),
+    ("Complex", r"\mathbb{C}"),
+    ("cnums", r"\mathbb{C}"),
+    ("real", r"\Re"),
+    ("image", r"\Im"),
+    ("empty", r"\emptyset"),
+    ("O", r"\emptyset"),
+    ("infin", r"\infty"),
+    ("exist", r"\exists"),
+    ("alef", r"\aleph"),
+    ("alefsym", r"\aleph"),
+    ("weierp", r"\wp"),
+    ("thetasym", r"\vartheta"),
+    ("lang", r"\langle"),
+    ("rang", r"\rangle"),
+    ("sub", r"\subset"),
+    ("sube", r"\subseteq"),
+    ("supe", r"\supseteq"),
+    ("plusmn", r"\pm"),
+    ("sdot", r"\cdot"),
+    ("bull", r"\bullet"),
+    ("clubs", r"\clubsuit"),
+    ("hearts", r"\heartsuit"),
+    ("spades", r"\spadesuit"),
+    ("diamonds", r"\diamondsuit"),
+    ("rarr", r"\rightarrow"),
+    ("larr", r"\leftarrow"),
+    ("lrarr", r"\leftrightarrow"),
+    ("harr", r"\leftrightarrow"),
+    ("uarr", r"\uparrow"),
+    ("darr", r"\downarrow"),
+    ("Rarr", r"\Rightarrow"),
+    ("rArr", r"\Rightarrow"),
+    ("Larr", r"\Leftarrow"),
+    ("lArr", r"\Leftarrow"),
+    ("Lrarr", r"\Leftrightarrow"),
+    ("lrArr", r"\Leftrightarrow"),
+    ("hArr", r"\Leftrightarrow"),
+    ("Harr", r"\Leftrightarrow"),
+    ("Uarr", r"\Uparrow"),
+    ("uArr", r"\Uparrow"),
+    ("Darr", r"\Downarrow"),
+    ("dArr", r"\Downarrow"),
+    ("space", r"\ "),
+    ("enskip", r"\hspace{0.5em}"),
+    ("Dagger", r"\ddagger"),
+    ("doublecup", r"\Cup"),
+    ("varvdots", r"\vdots"),
+    ("sect", "\u{A7}"),
+    // Operator names of KaTeX's (Russian and other) conventions.
+    ("arctg", r"\operatorname{arctg}"),
+    ("arcctg", r"\operatorname{arcctg}"),
+    ("tg", r"\operatorname{tg}"),
+    ("ctg", r"\operatorname{ctg}"),
+    ("cotg", r"\operatorname{cotg}"),
+    ("cosec", r"\operatorname{cosec}"),
+    ("sh", r"\operatorname{sh}"),
+    ("ch", r"\operatorname{ch}"),
+    ("cth", r"\operatorname{cth}"),
+    // Line-breaking hints and struts change nothing in MathML.
+    ("allowbreak", ""),
+    ("nobreak", ""),
+    ("mathstrut", ""),
 ];
+
+/// Extensible arrows pulldown-latex lacks, and the arrow each labels (`\xrightarrow` and
+/// `\xleftarrow` it has); the MathML repair stretches them past the label.
+const LABELLED_ARROWS: &[(&str, &str)] = &[
+    ("xRightarrow", r"\Rightarrow"),
+    ("xLeftarrow", r"\Leftarrow"),
+    ("xleftrightarrow", r"\leftrightarrow"),
+    ("xLeftrightarrow", r"\Leftrightarrow"),
+    ("xmapsto", r"\mapsto"),
+    ("xhookrightarrow", r"\hookrightarrow"),
+    ("xhookleftarrow", r"\hookleftarrow"),
+];
+
+/// Operator names KaTeX defines that take limits below and above in display math, and the name
+/// each shows.
+const NAMED_LIMIT_OPERATORS: &[(&str, &str)] = &[
+    ("argmax", "arg\u{2009}max"),
+    ("argmin", "arg\u{2009}min"),
+    ("plim", "plim"),
+    ("injlim", "inj\u{2009}lim"),
+    ("projlim", "proj\u{2009}lim"),
+];
+
+/// Strokes through their argument, drawn by the stylesheet.
+const CANCELS: &[(&str, &str)] = &[
+    ("cancel", "math-cancel"),
+    ("bcancel", "math-bcancel"),
+    ("xcancel", "math-xcancel"),
+];
+
+/// Font commands that may wrap an operator name (`\operatorname{\mathrm{argmax}}`); the name
+/// is upright either way.
+const NAME_FONTS: &[&str] = &["mathrm", "text", "textrm", "rm", "mathit", "mathsf", "mathbf"];
 
 /// A formula ready for pulldown-latex, plus the fragments its placeholders stand for.
 #[derive(Debug)]
@@ -70,8 +182,10 @@ pub(super) struct Wrapper {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum WrapperKind {
-    /// `\boxed{…}` and `\fbox{…}`: a framed box.
-    Boxed,
+    /// An `<mrow>` of this class, which the stylesheet draws: `\boxed{…}` and `\fbox{…}`
+    /// (`math-boxed`), the strokes of `\cancel`, `\bcancel` and `\xcancel`, and the markers a
+    /// row's `\tag` (`math-tag`) and `\nonumber` (`math-nonumber`) leave for the numbering.
+    Styled(&'static str),
     /// `\phantom{…}` and `\hphantom{…}`: takes the space of its content, invisibly.
     Phantom,
 }
@@ -477,6 +591,14 @@ fn optional_argument_end(nodes: &[Node<'_>], from: usize) -> Option<usize> {
         .map(|close| open + close + 1)
 }
 
+/// Whether a sub- or superscript follows (after spaces) at `from`.
+fn scripted_at(nodes: &[Node<'_>], from: usize) -> bool {
+    matches!(
+        nodes.get(skip_spaces(nodes, from)),
+        Some(Node::Atom(Atom::Char('_' | '^')))
+    )
+}
+
 /// If `nodes[i]` separates cells or rows, the index just past the separator.
 fn separator_end(nodes: &[Node<'_>], i: usize) -> Option<usize> {
     match nodes.get(i)? {
@@ -561,23 +683,54 @@ impl Writer {
         let argument = skip_spaces(nodes, i + 1);
         let has_argument = argument < nodes.len();
         match name {
-            // Equation numbers are not drawn, so there is nothing to suppress or refer to.
-            "notag" | "nonumber" => Ok(i + 1),
+            // The MathML repair numbers rows; this marker tells it to skip one.
+            "notag" | "nonumber" => {
+                self.wrap(WrapperKind::Styled("math-nonumber"), String::new(), out)?;
+                Ok(i + 1)
+            }
+            // Numbers cannot be referred to, so labels name nothing.
             "label" | "vphantom" if has_argument => Ok(argument + 1),
+            // pulldown-latex passes an operator name through as written, so `arg\,min` or
+            // `\mathrm{argmax}` would show as source; the name is written out as plain text.
+            // `\operatorname*` and `\mathop` put their limits below and above in display math.
+            "operatorname" | "operatornamewithlimits" | "mathop" if has_argument => {
+                let starred = matches!(nodes[argument], Node::Atom(Atom::Char('*')));
+                let name_at = if starred {
+                    skip_spaces(nodes, argument + 1)
+                } else {
+                    argument
+                };
+                let Some(node) = nodes.get(name_at) else {
+                    return Err(MathError::new(r"\operatorname needs a name"));
+                };
+                let mut text = String::new();
+                operator_name(node, &mut text)?;
+                if text.is_empty() {
+                    return Err(MathError::new(r"\operatorname needs a name"));
+                }
+                out.raw(r"\operatorname{");
+                out.raw(&text);
+                out.raw("}");
+                let limits = starred || name != "operatorname";
+                if limits && self.display && scripted_at(nodes, name_at + 1) {
+                    out.raw(r"\limits");
+                }
+                Ok(name_at + 1)
+            }
             // Overlap and height tricks only fine-tune spacing; the content is what matters.
             "smash" | "mathclap" | "mathllap" | "mathrlap" | "clap" | "llap" | "rlap" => {
                 Ok(optional_argument_end(nodes, i + 1).unwrap_or(i + 1))
             }
-            "boxed" | "phantom" | "hphantom" if has_argument => {
+            "boxed" | "phantom" | "hphantom" | "cancel" | "bcancel" | "xcancel" if has_argument => {
                 let mut inner = Out::default();
                 match &nodes[argument] {
                     Node::Group(children) => self.body(children, &mut inner)?,
                     node => self.node(node, &mut inner)?,
                 }
-                let kind = if name == "boxed" {
-                    WrapperKind::Boxed
-                } else {
-                    WrapperKind::Phantom
+                let kind = match lookup(CANCELS, name) {
+                    Some(class) => WrapperKind::Styled(class),
+                    None if name == "boxed" => WrapperKind::Styled("math-boxed"),
+                    None => WrapperKind::Phantom,
                 };
                 self.wrap(kind, inner.text, out)?;
                 Ok(argument + 1)
@@ -587,11 +740,61 @@ impl Writer {
                 let mut inner = Out::default();
                 inner.raw(r"\text");
                 verbatim(&nodes[argument..=argument], &mut inner);
-                self.wrap(WrapperKind::Boxed, inner.text, out)?;
+                self.wrap(WrapperKind::Styled("math-boxed"), inner.text, out)?;
                 Ok(argument + 1)
             }
-            // MathML Core has no equation labels, so the tag follows the formula, set apart
-            // the way KaTeX sets it at the right margin.
+            _ if has_argument && lookup(LABELLED_ARROWS, name).is_some() => {
+                if optional_argument_end(nodes, i + 1).is_some() {
+                    return Err(MathError::new(format!(
+                        r"\{name} takes its label in braces, without a label below"
+                    )));
+                }
+                let arrow = lookup(LABELLED_ARROWS, name).unwrap_or_default();
+                out.raw(r"\overset");
+                match &nodes[argument] {
+                    group @ Node::Group(_) => self.node(group, out)?,
+                    node => {
+                        out.raw("{");
+                        self.node(node, out)?;
+                        out.raw("}");
+                    }
+                }
+                out.raw("{");
+                out.raw(arrow);
+                out.raw("}");
+                Ok(argument + 1)
+            }
+            _ if lookup(NAMED_LIMIT_OPERATORS, name).is_some() => {
+                let shown = lookup(NAMED_LIMIT_OPERATORS, name).unwrap_or_default();
+                out.raw(r"\operatorname{");
+                out.raw(shown);
+                out.raw("}");
+                if self.display && scripted_at(nodes, i + 1) {
+                    out.raw(r"\limits");
+                }
+                Ok(i + 1)
+            }
+            // Dirac's notation (KaTeX's braket macros); the capitalised forms stretch.
+            "bra" | "ket" | "braket" | "Bra" | "Ket" | "Braket" if has_argument => {
+                let (open, close) = match name.to_ascii_lowercase().as_str() {
+                    "bra" => (r"\langle", "|"),
+                    "ket" => ("|", r"\rangle"),
+                    _ => (r"\langle", r"\rangle"),
+                };
+                let stretch = name.starts_with(char::is_uppercase);
+                if stretch {
+                    out.raw(r"\left");
+                }
+                out.raw(open);
+                self.node(&nodes[argument], out)?;
+                if stretch {
+                    out.raw(r"\right");
+                }
+                out.raw(close);
+                Ok(argument + 1)
+            }
+            // A tag becomes a marker: the MathML repair moves it into the number cell of a
+            // numbered row; elsewhere it follows the formula, set apart.
             "tag" if self.display && has_argument => {
                 let starred = matches!(nodes[argument], Node::Atom(Atom::Char('*')));
                 let label = if starred {
@@ -603,18 +806,20 @@ impl Writer {
                     out.atom(Atom::Word(name));
                     return Ok(i + 1);
                 };
-                out.raw(r"\qquad\text{");
+                let mut tag = Out::default();
+                tag.raw(r"\text{");
                 if !starred {
-                    out.raw("(");
+                    tag.raw("(");
                 }
                 match label_node {
-                    Node::Group(children) => verbatim(children, out),
-                    node => verbatim(std::slice::from_ref(node), out),
+                    Node::Group(children) => verbatim(children, &mut tag),
+                    node => verbatim(std::slice::from_ref(node), &mut tag),
                 }
                 if !starred {
-                    out.raw(")");
+                    tag.raw(")");
                 }
-                out.raw("}");
+                tag.raw("}");
+                self.wrap(WrapperKind::Styled("math-tag"), tag.text, out)?;
                 Ok(label + 1)
             }
             _ => {
@@ -666,15 +871,42 @@ impl Writer {
     }
 }
 
+/// What `name` maps to in one of the tables above.
+fn lookup(table: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
+    table.iter().find(|(from, _)| *from == name).map(|(_, to)| *to)
+}
+
 fn rename(atom: Atom<'_>, out: &mut Out) {
     let replacement = match atom {
-        Atom::Word(name) => RENAMES.iter().find(|(from, _)| *from == name),
+        Atom::Word(name) => lookup(RENAMES, name),
         _ => None,
     };
     match replacement {
-        Some((_, to)) => out.raw(to),
+        Some(to) => out.raw(to),
         None => out.atom(atom),
     }
+}
+
+/// Writes an operator name's argument as the plain text pulldown-latex expects: letters, digits
+/// and a few marks, with TeX's small spaces as Unicode spaces and font commands dropped.
+fn operator_name(node: &Node<'_>, text: &mut String) -> Result<(), MathError> {
+    let refused = || MathError::new(r"\operatorname takes letters, digits and small spaces");
+    match node {
+        Node::Group(children) => {
+            for child in children {
+                operator_name(child, text)?;
+            }
+        }
+        Node::Atom(Atom::Char(c)) if c.is_ascii_whitespace() => {}
+        Node::Atom(Atom::Char(c)) if c.is_alphanumeric() || matches!(c, '-' | '.' | '\'' | '*') => {
+            text.push(*c);
+        }
+        Node::Atom(Atom::Symbol(',' | ':' | ';' | ' ')) => text.push('\u{2009}'),
+        Node::Atom(Atom::Symbol('!')) => {}
+        Node::Atom(Atom::Word(font)) if NAME_FONTS.contains(font) => {}
+        _ => return Err(refused()),
+    }
+    Ok(())
 }
 
 /// Writes nodes back as they were written, for arguments that are text rather than math.
@@ -743,10 +975,47 @@ mod tests {
     }
 
     #[test]
-    fn tag_follows_display_formulas_and_stays_an_error_inline() {
-        assert_eq!(rewritten(r"E = mc^2 \tag{1}", true), r"E = mc^2 \qquad\text{(1)}");
-        assert_eq!(rewritten(r"x \tag*{A}", true), r"x \qquad\text{A}");
+    fn tags_and_nonumber_become_markers_in_display_and_tag_stays_an_error_inline() {
+        let prepared = prepare(r"E = mc^2 \tag{1} \nonumber", true).expect("prepares");
+        assert_eq!(prepared.latex, "E = mc^2 \\text{\u{F0000}} \\text{\u{F0001}}");
+        assert_eq!(prepared.wrappers[0].kind, WrapperKind::Styled("math-tag"));
+        assert_eq!(prepared.wrappers[0].latex, r"\text{(1)}");
+        assert_eq!(prepared.wrappers[1].kind, WrapperKind::Styled("math-nonumber"));
+        assert_eq!(
+            prepare(r"x \tag*{A}", true).expect("prepares").wrappers[0].latex,
+            r"\text{A}"
+        );
         assert_eq!(rewritten(r"x \tag{1}", false), r"x \tag{1}");
+    }
+
+    #[test]
+    fn operator_names_are_written_as_plain_names() {
+        assert_eq!(
+            rewritten(r"\operatorname*{arg\,min}_x f", true),
+            "\\operatorname{arg\u{2009}min}\\limits_x f"
+        );
+        assert_eq!(
+            rewritten(r"\operatorname*{arg\,min}_x f", false),
+            "\\operatorname{arg\u{2009}min}_x f"
+        );
+        assert_eq!(
+            rewritten(r"\mathop{\mathrm{argmax}}_k", true),
+            r"\operatorname{argmax}\limits_k"
+        );
+        assert_eq!(
+            rewritten(r"\operatorname{softmax}(z)", true),
+            r"\operatorname{softmax}(z)"
+        );
+        assert!(rewritten(r"\operatorname{\frac{a}{b}}", false).starts_with("error"));
+        assert!(rewritten(r"\operatorname{}", false).starts_with("error"));
+    }
+
+    #[test]
+    fn labelled_arrows_become_arrows_under_their_label() {
+        assert_eq!(rewritten(r"\xRightarrow{f}", false), r"\overset{f}{\Rightarrow}");
+        assert_eq!(rewritten(r"\ket{\psi}", false), r"|{\psi}\rangle");
+        assert_eq!(rewritten(r"\Braket{a}", false), r"\left\langle{a}\right\rangle");
+        assert!(rewritten(r"\xRightarrow[g]{f}", false).starts_with("error"));
     }
 
     #[test]
@@ -755,7 +1024,11 @@ mod tests {
             rewritten(r"\mathscr{L} \bm{x}", false),
             r"\mathcal{L} \boldsymbol{x}"
         );
-        assert_eq!(rewritten(r"a \label{eq:a} \nonumber b", false), r"a   b");
+        assert_eq!(rewritten(r"a \label{eq:a} b", false), r"a  b");
+        assert_eq!(
+            rewritten(r"\mu \iff", false),
+            "\u{3BC} \\;\\Longleftrightarrow\\;"
+        );
         assert_eq!(rewritten(r"\smash[b]{x} \vphantom{y}z", false), r"{x} z");
         // A renamed command keeps a following letter separate.
         assert_eq!(rewritten(r"\bm x", false), r"\boldsymbol x");
@@ -765,7 +1038,7 @@ mod tests {
     fn boxed_and_phantom_become_placeholders_for_their_rewritten_content() {
         let prepared = prepare(r"\boxed{a \over b} + \phantom{c}", false).expect("prepares");
         assert_eq!(prepared.latex, "\\text{\u{F0000}} + \\text{\u{F0001}}");
-        assert_eq!(prepared.wrappers[0].kind, WrapperKind::Boxed);
+        assert_eq!(prepared.wrappers[0].kind, WrapperKind::Styled("math-boxed"));
         assert_eq!(prepared.wrappers[0].latex, r"\frac{a }{ b}");
         assert_eq!(prepared.wrappers[1].kind, WrapperKind::Phantom);
         assert_eq!(prepared.wrappers[1].latex, "c");

@@ -15,8 +15,8 @@ use pulldown_latex::event::{Content, Dimension, DimensionUnit, EnvironmentFlow, 
 use pulldown_latex::{Event, Parser, RenderConfig, Storage, push_mathml};
 
 use super::allow::{MATHML_ATTRIBUTES, MATHML_TAGS, safe_style};
-use super::escape_html;
 use super::latex::{self, WrapperKind};
+use super::{escape_html, mathml};
 
 /// Rendered formulas larger than this are refused rather than sent to readers.
 const MAX_MATHML_BYTES: usize = 512 * 1024;
@@ -43,20 +43,25 @@ impl fmt::Display for MathError {
 }
 
 /// Appends `source` as MathML, or as its escaped source marked `math-error` if it cannot be
-/// rendered.
-pub(super) fn push_math(out: &mut String, source: &str, display: bool) {
+/// rendered. Numbered equations are numbered on from `equations`, which counts them through a
+/// document; a formula that fails numbers nothing.
+pub(super) fn push_math(out: &mut String, source: &str, display: bool, equations: &mut u32) {
     // pulldown-latex has panicked on malformed input before (see the checks in `latex`); a
     // formula must not take the page down with it where unwinding is available (the server).
-    let rendered = panic::catch_unwind(AssertUnwindSafe(|| render(source, display)))
+    let mut numbered = *equations;
+    let rendered = panic::catch_unwind(AssertUnwindSafe(|| render(source, display, &mut numbered)))
         .unwrap_or_else(|_| Err(MathError::new("formula could not be rendered")));
+    if rendered.is_ok() {
+        *equations = numbered;
+    }
     match rendered {
         Ok(mathml) => out.push_str(&mathml),
         Err(error) => push_error(out, source, display, &error),
     }
 }
 
-/// Renders a formula to MathML.
-pub(super) fn render(source: &str, display: bool) -> Result<String, MathError> {
+/// Renders a formula to MathML, numbering its numbered rows on from `equations`.
+pub(super) fn render(source: &str, display: bool, equations: &mut u32) -> Result<String, MathError> {
     let prepared = latex::prepare(source, display)?;
     let mut mathml = render_latex(&prepared.latex, display)?;
     // Wrappers nested in another one have lower indices, so splicing from the highest index
@@ -65,8 +70,9 @@ pub(super) fn render(source: &str, display: bool) -> Result<String, MathError> {
         let inner = render_latex(&wrapper.latex, display)?;
         let inner = strip_math_element(&inner);
         let replacement = match wrapper.kind {
-            // The stylesheet draws the box: inline styles are only the ones pulldown-latex writes.
-            WrapperKind::Boxed => format!("<mrow class=\"math-boxed\">{inner}</mrow>"),
+            // The stylesheet draws boxes, strokes and number cells: inline styles are only the
+            // ones pulldown-latex writes.
+            WrapperKind::Styled(class) => format!("<mrow class=\"{class}\">{inner}</mrow>"),
             WrapperKind::Phantom => format!("<mphantom>{inner}</mphantom>"),
         };
         splice(&mut mathml, index, &replacement)?;
@@ -74,7 +80,7 @@ pub(super) fn render(source: &str, display: bool) -> Result<String, MathError> {
     if mathml.len() > MAX_MATHML_BYTES {
         return Err(MathError::new("formula is too large"));
     }
-    Ok(mathml)
+    mathml::repair(&mathml, equations)
 }
 
 fn push_error(out: &mut String, source: &str, display: bool, error: &MathError) {
@@ -322,8 +328,167 @@ fn is_entity(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::corpus::{CORPUS, DISPLAY_CORPUS};
+    use super::super::corpus::{CORPUS, DISPLAY_CORPUS, SHAPES};
     use super::*;
+
+    fn corpus() -> impl Iterator<Item = (&'static str, bool)> {
+        CORPUS
+            .iter()
+            .map(|f| (*f, false))
+            .chain(CORPUS.iter().map(|f| (*f, true)))
+            .chain(DISPLAY_CORPUS.iter().map(|f| (*f, true)))
+    }
+
+    /// Checks, independently of the renderer's own repair pass, the shape MathML Core needs:
+    /// script elements and fractions with exactly their children, tables of rows of cells, text
+    /// only in token elements, operators never inside `<mi>`/`<mn>`, and no LaTeX source. (`|`
+    /// may be an `<mi>`: TeX sets it as an ordinary symbol, and as `<mo>` it would stretch.)
+    fn shape_errors(mathml: &str) -> Vec<String> {
+        const OPERATORS: &[char] = &[
+            '+', '−', '=', '<', '>', '≤', '≥', '≠', '→', '←', '⇒', '∈', '∉', '⊂', '⊆', '∪', '∩', '×', '⋅',
+            '÷', '±', '∓', '∼', '≈', '≡', '∝', '∑', '∏', '∫', '(', ')', '[', ']', ',',
+        ];
+        let mut errors = Vec::new();
+        // Open elements, each with the number of child elements seen so far.
+        let mut open: Vec<(&str, usize)> = Vec::new();
+        let mut rest = mathml;
+        while !rest.is_empty() {
+            if let Some(tag) = rest.strip_prefix('<') {
+                let end = tag.find('>').unwrap_or(tag.len());
+                let closing = tag.starts_with('/');
+                let name = tag[usize::from(closing)..end]
+                    .split([' ', '/'])
+                    .next()
+                    .unwrap_or_default();
+                if closing {
+                    let (name, children) = open.pop().unwrap_or_default();
+                    let wanted = match name {
+                        "msub" | "msup" | "mfrac" | "mroot" | "munder" | "mover" => Some(2),
+                        "msubsup" | "munderover" => Some(3),
+                        _ => None,
+                    };
+                    if wanted.is_some_and(|n| n != children) {
+                        errors.push(format!("<{name}> has {children} children"));
+                    }
+                } else {
+                    if let Some((parent, children)) = open.last_mut() {
+                        *children += 1;
+                        let allowed = match *parent {
+                            "mtable" => name == "mtr",
+                            "mtr" => name == "mtd",
+                            "mi" | "mn" | "mo" | "mtext" | "mspace" => false,
+                            _ => name != "mtr" && name != "mtd",
+                        };
+                        if !allowed {
+                            errors.push(format!("<{name}> inside <{parent}>"));
+                        }
+                    }
+                    open.push((name, 0));
+                }
+                rest = &tag[(end + 1).min(tag.len())..];
+            } else {
+                let end = rest.find('<').unwrap_or(rest.len());
+                let text = &rest[..end];
+                let parent = open.last().map_or("", |(name, _)| *name);
+                if !matches!(parent, "mi" | "mn" | "mo" | "mtext") && !text.trim().is_empty() {
+                    errors.push(format!("text {text:?} inside <{parent}>"));
+                }
+                if matches!(parent, "mi" | "mn") && text.contains(OPERATORS) {
+                    errors.push(format!("operator in <{parent}>{text}</{parent}>"));
+                }
+                if text.contains(['\\', '{', '}']) && text != "\\" && parent != "mo" {
+                    errors.push(format!("LaTeX source {text:?} shows"));
+                }
+                rest = &rest[end..];
+            }
+        }
+        if !open.is_empty() {
+            errors.push("unclosed elements".to_owned());
+        }
+        errors
+    }
+
+    #[test]
+    fn corpus_mathml_has_the_shape_mathml_core_requires() {
+        let formulas: Vec<_> = corpus().collect();
+        assert!(formulas.len() >= 80, "the corpus has {} formulas", formulas.len());
+        let mut failures = Vec::new();
+        for (formula, display) in formulas {
+            let Ok(mathml) = render(formula, display, &mut 0) else {
+                continue; // corpus_renders_without_error reports these
+            };
+            for error in shape_errors(&mathml) {
+                failures.push(format!("{formula} (display: {display}): {error}\n  {mathml}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_shape_checker_finds_the_defects_it_looks_for() {
+        for bad in [
+            "<math><msub><mspace></mspace><mi>max</mi><mi>a</mi></msub></math>",
+            "<math><mi>\\mathrm{argmax}</mi></math>",
+            "<math><mi>*{arg</mi></math>",
+            "<math><mi>=</mi></math>",
+            "<math><mtable><mtd></mtd></mtable></math>",
+            "<math><mrow>x</mrow></math>",
+        ] {
+            assert!(!shape_errors(bad).is_empty(), "{bad}");
+        }
+        assert!(shape_errors("<math><msub><mi>x</mi><mn>1</mn></msub><mo>{</mo></math>").is_empty());
+    }
+
+    /// Formulas that once came out wrong come out as the fix made them.
+    #[test]
+    fn repaired_defects_stay_repaired() {
+        let mut failures = Vec::new();
+        for (formula, display, fragments) in SHAPES {
+            match render(formula, *display, &mut 0) {
+                Ok(mathml) => {
+                    for fragment in *fragments {
+                        if !mathml.contains(fragment) {
+                            failures.push(format!("{formula}: no {fragment}\n  in {mathml}"));
+                        }
+                    }
+                    if mathml.contains('\u{B5}') {
+                        failures.push(format!("{formula}: MICRO SIGN in {mathml}"));
+                    }
+                }
+                Err(error) => failures.push(format!("{formula}: {error}")),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn equations_are_numbered_through_a_document_and_failures_number_nothing() {
+        let mut equations = 0;
+        let mut out = String::new();
+        push_math(
+            &mut out,
+            r"\begin{align} a \\ b \end{align}",
+            true,
+            &mut equations,
+        );
+        push_math(
+            &mut out,
+            r"\begin{align} c \frac \end{align}",
+            true,
+            &mut equations,
+        );
+        push_math(
+            &mut out,
+            r"\begin{equation} d \end{equation}",
+            true,
+            &mut equations,
+        );
+        assert_eq!(equations, 3, "{out}");
+        assert!(
+            out.contains("<mtext>(3)</mtext>") && out.contains("math-error"),
+            "{out}"
+        );
+    }
 
     /// Decided, not missed: links inside math (`\href`, `\url`; KaTeX too refuses them unless
     /// its `trust` option is set, and Markdown links do the job outside the formula), `\verb`
@@ -340,7 +505,7 @@ mod tests {
             r"\ce{H2O}",
         ] {
             let mut out = String::new();
-            push_math(&mut out, formula, false);
+            push_math(&mut out, formula, false, &mut 0);
             assert!(out.starts_with("<span class=\"math-error\""), "{formula}: {out}");
             let mut source = String::new();
             escape_html(&mut source, formula);
@@ -348,16 +513,52 @@ mod tests {
         }
     }
 
+    /// The README lists the KaTeX commands shown as errors; each one is, whatever follows it.
+    #[test]
+    fn the_commands_the_readme_calls_unsupported_are_shown_as_errors() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split_once("<!-- unsupported math: start -->")
+            .and_then(|(_, rest)| rest.split_once("<!-- unsupported math: end -->"))
+            .map(|(section, _)| section)
+            .unwrap_or_default();
+        let commands: Vec<&str> = section
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|quoted| quoted.starts_with('\\'))
+            .collect();
+        assert!(
+            commands.len() > 150,
+            "the README lists {} commands",
+            commands.len()
+        );
+        let mut rendered = Vec::new();
+        for command in commands {
+            for probe in [
+                command.to_owned(),
+                format!("{command}{{a}}"),
+                format!("{command}{{a}}{{b}}"),
+                format!("a {command} b"),
+            ] {
+                let mut out = String::new();
+                push_math(&mut out, &probe, false, &mut 0);
+                if !out.starts_with("<span class=\"math-error\"") {
+                    rendered.push(probe);
+                }
+            }
+        }
+        assert!(
+            rendered.is_empty(),
+            "these render, so the README is wrong: {rendered:?}"
+        );
+    }
+
     #[test]
     fn corpus_renders_without_error() {
         let mut failures = Vec::new();
-        for (formula, display) in CORPUS
-            .iter()
-            .map(|f| (f, false))
-            .chain(CORPUS.iter().map(|f| (f, true)))
-            .chain(DISPLAY_CORPUS.iter().map(|f| (f, true)))
-        {
-            match render(formula, display) {
+        for (formula, display) in corpus() {
+            match render(formula, display, &mut 0) {
                 Ok(mathml) => assert!(mathml.starts_with("<math"), "{formula}: {mathml}"),
                 Err(error) => failures.push(format!("{formula} (display: {display}): {error}")),
             }
@@ -399,7 +600,10 @@ mod tests {
                 "\\newcommand{\\R}{\\mathbb{R}} \\R".to_owned(),
                 "x".repeat(100_000),
             ] {
-                assert!(render(&formula, true).is_err(), "{formula:.80} was rendered");
+                assert!(
+                    render(&formula, true, &mut 0).is_err(),
+                    "{formula:.80} was rendered"
+                );
             }
         });
     }
@@ -413,7 +617,7 @@ mod tests {
             "a\u{a0}=\u{2003}b",
             "\\hspace{1em}\u{3000}y",
         ] {
-            assert!(render(formula, false).is_ok(), "{formula}");
+            assert!(render(formula, false, &mut 0).is_ok(), "{formula}");
         }
     }
 
@@ -561,7 +765,7 @@ mod tests {
                 let mut formula = String::new();
                 random_formula(&mut random, 0, &mut formula);
                 let display = round % 2 == 0;
-                match std::panic::catch_unwind(|| render(&formula, display)) {
+                match std::panic::catch_unwind(|| render(&formula, display, &mut 0)) {
                     Ok(Ok(_)) => rendered += 1,
                     Ok(Err(_)) => {}
                     Err(_) => crashed.push(formula),
@@ -593,6 +797,7 @@ mod tests {
         let mathml = render(
             r"a\hspace{100000em}b\kern-5000cm c \genfrac{}{}{99em}{}{x}{y}",
             false,
+            &mut 0,
         );
         let mathml = mathml.unwrap_or_default();
         assert!(!mathml.contains("100000") && !mathml.contains("5000"), "{mathml}");
@@ -604,16 +809,16 @@ mod tests {
 
     #[test]
     fn boxed_and_phantom_wrap_their_rendered_content() {
-        let boxed = render(r"\boxed{x + 1}", true).unwrap_or_default();
+        let boxed = render(r"\boxed{x + 1}", true, &mut 0).unwrap_or_default();
         assert!(boxed.contains("<mrow class=\"math-boxed\""), "{boxed}");
         assert!(boxed.contains("<mi>x</mi><mo>+</mo><mn>1</mn></mrow>"), "{boxed}");
-        let phantom = render(r"a \phantom{bc} d", false).unwrap_or_default();
+        let phantom = render(r"a \phantom{bc} d", false, &mut 0).unwrap_or_default();
         assert!(
             phantom.contains("<mphantom><mi>b</mi><mi>c</mi></mphantom>"),
             "{phantom}"
         );
         // Forged placeholders are scrubbed, so they cannot pull in another fragment.
-        let forged = render("\\text{\u{F0000}} \\boxed{y}", false).unwrap_or_default();
+        let forged = render("\\text{\u{F0000}} \\boxed{y}", false, &mut 0).unwrap_or_default();
         assert_eq!(forged.matches("math-boxed").count(), 1, "{forged}");
         assert!(!forged.contains('\u{F0000}'), "{forged}");
     }

@@ -74,8 +74,15 @@ const CLASSES: &[&str] = &[
     "footnote-definition",
     "footnote-definition-label",
     "footnote-reference",
+    "math-bcancel",
     "math-boxed",
+    "math-cancel",
+    "math-eqno",
     "math-error",
+    "math-overline",
+    "math-tag",
+    "math-underline",
+    "math-xcancel",
 ];
 
 /// Built once: the allow-list is a few hundred hash-set entries.

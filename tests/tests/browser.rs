@@ -422,7 +422,7 @@ async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
         .unwrap();
     browser.click("#write-summary").await;
     browser.find("#summary-markdown").await;
-    let markdown = "The mask loss picks $\\arg\\min_r \\|r\\|_2$ per class.\n\n$$L = L_{cls} + L_{box} + L_{mask}$$\n\n| head | AP |\n|---|---|\n| mask | 37.1 |\n\nBuilds on \\cite{1703.06870}.\n";
+    let markdown = "The mask loss picks $\\arg\\min_r \\|r\\|_2$ per class.\n\n$$L = L_{cls} + L_{box} + L_{mask}$$\n\n$$\\begin{align} L &= L_{cls} + L_{box} \\nonumber \\\\ &= \\overline{L'} \\tag{M} \\\\ x &= \\cancel{y} \\end{align}$$\n\n| head | AP |\n|---|---|\n| mask | 37.1 |\n\nBuilds on \\cite{1703.06870}.\n";
     browser.fill("#summary-markdown", markdown).await;
     browser.find("#summary-preview math").await;
     browser.find("#summary-preview table").await;
@@ -451,6 +451,10 @@ async fn a_summary_is_written_with_a_live_preview_and_published_as_previewed() {
     // Then it settles: the render of the whole text.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let preview = preview_html().await;
+    assert!(
+        preview.contains("math-eqno") && preview.contains("math-cancel"),
+        "{preview}"
+    );
     // The preview came from the renderer module in the browser, not from the server.
     let fetched = browser
         .client
@@ -652,3 +656,205 @@ async fn an_image_is_uploaded_from_the_editor() {
     assert!(src.starts_with("/uploads/") && src.ends_with(".png"), "{src}");
     browser.close().await;
 }
+
+/// Formulas as LaTeX sets them, measured from the layout in Chromium on a machine without a
+/// math font (the bundled one is the only one): aligned columns, growing fences and radicals,
+/// limits under and over, rules and boxes drawn, equation numbers in their rows; and the font
+/// itself fetched only by a page with math.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formulas_are_laid_out_as_latex_sets_them_in_the_bundled_font() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let author = app.register("typesetter").await;
+    let paper: shared::api::Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let markdown = r"Inline $\left(\frac{QK^\top}{\sqrt{d_k}}\right)$, $\overline{AB}$ and $\color{red}{r}$.
+
+$$\begin{aligned} f(x) &= (x+1)^2 \\ &= x^2 + 2x + 1 \end{aligned}$$
+
+$$\begin{split} a &= b + c + d \\ &= e \end{split}$$
+
+$$f(x) = \begin{cases} 1 & x > 0 \\ -1000 & \text{otherwise} \end{cases}$$
+
+$$\sqrt{\sum_{i=1}^{n} x_i^2}$$
+
+$$\sum_{i=1}^{n} x_i$$
+
+$$\boxed{x = 1}$$
+
+$$\begin{align} a &= b + c \\ d &= e \end{align}$$
+";
+    let response = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/summaries",
+            Some(&author.access_token),
+            Some(serde_json::json!({"paper_id": paper.id, "body_markdown": markdown})),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let summary: shared::api::Summary = response.json().await.unwrap();
+
+    let browser = Browser::start().await;
+    let font_fetched = || async {
+        browser
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/math/latinmodern-math.woff2'));",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap()
+    };
+    browser.client.goto(&app.url("/login")).await.unwrap();
+    browser.find("#login").await;
+    assert!(
+        !font_fetched().await,
+        "a page without math does not fetch the math font"
+    );
+
+    browser
+        .client
+        .goto(&app.url(&format!("/summary/{}", summary.id)))
+        .await
+        .unwrap();
+    browser.find(".summary-body .math-eqno").await;
+    let measured = browser
+        .client
+        .execute_async(MEASURE_FORMULAS, vec![])
+        .await
+        .unwrap();
+    let m: serde_json::Value = serde_json::from_str(measured.as_str().unwrap()).unwrap();
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 0.5
+    };
+    let f = |key: &str| m[key].as_f64().unwrap_or_else(|| panic!("{key} in {m}"));
+    for block in ["aligned", "split"] {
+        let xs = m[block].as_array().unwrap();
+        assert!(
+            xs.len() == 2 && close(&xs[0], &xs[1]),
+            "the = of {block} share one x: {m}"
+        );
+    }
+    let cases = m["cases"].as_array().unwrap();
+    assert!(
+        cases.len() == 2 && close(&cases[0], &cases[1]),
+        "cases are left-aligned: {m}"
+    );
+    assert!(
+        f("fence") > 1.3 * f("textLine"),
+        "\\left( grows past the text line: {m}"
+    );
+    assert!(f("fence") >= 0.95 * f("frac"), "\\left( covers the fraction: {m}");
+    assert!(
+        f("sqrtTop") < f("radicandTop")
+            && f("sqrtBottom") > f("radicandBottom") + 1.0
+            && f("sqrtLeft") < f("radicandLeft") - 2.0,
+        "the radical spans its radicand: {m}"
+    );
+    assert!(
+        f("underTop") >= f("sumBottom") - 0.5 && f("overBottom") <= f("sumTop") + 0.5,
+        "display limits sit below and above: {m}"
+    );
+    assert!(
+        f("sumBottom") - f("sumTop") > 1.25 * f("textLine"),
+        "a display sum is larger than text: {m}"
+    );
+    assert!(
+        f("overlineBorder") > 0.0
+            && f("overlineLeft") <= f("aLeft") + 0.5
+            && f("overlineRight") >= f("bRight") - 0.5,
+        "\\overline spans both letters: {m}"
+    );
+    assert!(f("boxBorder") > 0.0, "\\boxed has a border: {m}");
+    assert_eq!(m["red"], "rgb(255, 0, 0)", "\\color is drawn: {m}");
+    assert_eq!(
+        m["numbers"],
+        serde_json::json!(["(1)", "(2)"]),
+        "align numbers its rows: {m}"
+    );
+    assert!(
+        m["numbersRight"].as_bool().unwrap(),
+        "numbers sit right of their rows, level with them: {m}"
+    );
+
+    assert!(font_fetched().await, "a page with math fetches the bundled font");
+    let loaded = browser
+        .client
+        .execute(
+            "return [...document.fonts].some(f => f.family.replace(/\"/g, '') === 'Latin Modern Math' && f.status === 'loaded');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loaded, true, "the bundled math font loaded");
+    // The font Chromium drew a formula with, as its DevTools report it.
+    browser.devtools("DOM.enable", serde_json::json!({})).await;
+    browser.devtools("CSS.enable", serde_json::json!({})).await;
+    let document = browser
+        .devtools("DOM.getDocument", serde_json::json!({"depth": 0}))
+        .await;
+    let node = browser
+        .devtools(
+            "DOM.querySelector",
+            serde_json::json!({"nodeId": document["root"]["nodeId"], "selector": ".summary-body math[display=\"block\"] mi"}),
+        )
+        .await;
+    let fonts = browser
+        .devtools(
+            "CSS.getPlatformFontsForNode",
+            serde_json::json!({"nodeId": node["nodeId"]}),
+        )
+        .await;
+    let used = &fonts["fonts"][0];
+    assert_eq!(used["familyName"], "Latin Modern Math", "{fonts}");
+    assert_eq!(
+        used["isCustomFont"], true,
+        "the math font is the web font, not a system one: {fonts}"
+    );
+    browser.close().await;
+}
+
+/// Measures the formulas of the layout test once the fonts are ready; returns JSON.
+const MEASURE_FORMULAS: &str = r#"
+const done = arguments[arguments.length - 1];
+document.fonts.ready.then(() => {
+  const rect = (e) => e.getBoundingClientRect();
+  const body = document.querySelector('.summary-body');
+  const blocks = [...body.querySelectorAll('math[display="block"]')];
+  const equalsX = (block) => [...block.querySelectorAll('mtr')].map((row) =>
+    rect([...row.querySelectorAll('mo')].find((mo) => mo.textContent === '=')).left);
+  const fence = [...body.querySelectorAll('mo')].find((mo) => mo.textContent === '(' && mo.getAttribute('stretchy') === 'true');
+  const text = document.createRange();
+  text.selectNodeContents(body.querySelector('p').firstChild);
+  const sqrt = blocks[3].querySelector('msqrt');
+  const [sum, under, over] = blocks[4].querySelector('munderover').children;
+  const overline = body.querySelector('.math-overline');
+  const letters = overline.querySelectorAll('mi');
+  const align = [...blocks[6].querySelectorAll('mtr')];
+  const numbers = align.map((row) => row.querySelector('.math-eqno')?.textContent);
+  const numbersRight = align.every((row) => {
+    const number = rect(row.querySelector('.math-eqno'));
+    const content = rect(row.querySelector('mtd:nth-child(2)'));
+    return number.left > content.right + 20 && number.top < content.bottom && number.bottom > content.top;
+  });
+  done(JSON.stringify({
+    aligned: equalsX(blocks[0]),
+    split: equalsX(blocks[1]),
+    cases: [...blocks[2].querySelectorAll('mtr')].map((row) => rect(row.querySelector('mtd').firstElementChild).left),
+    fence: rect(fence).height,
+    frac: rect(fence.parentElement.querySelector('mfrac')).height,
+    textLine: text.getBoundingClientRect().height,
+    sqrtTop: rect(sqrt).top, sqrtBottom: rect(sqrt).bottom, sqrtLeft: rect(sqrt).left,
+    radicandTop: rect(sqrt.firstElementChild).top, radicandBottom: rect(sqrt.firstElementChild).bottom,
+    radicandLeft: rect(sqrt.firstElementChild).left,
+    sumTop: rect(sum).top, sumBottom: rect(sum).bottom, underTop: rect(under).top, overBottom: rect(over).bottom,
+    overlineBorder: parseFloat(getComputedStyle(overline).borderTopWidth),
+    overlineLeft: rect(overline).left, overlineRight: rect(overline).right,
+    aLeft: rect(letters[0]).left, bRight: rect(letters[1]).right,
+    boxBorder: parseFloat(getComputedStyle(body.querySelector('.math-boxed')).borderTopWidth),
+    red: getComputedStyle(body.querySelector('[style*="color"]')).color,
+    numbers, numbersRight,
+  }));
+});
+"#;

@@ -150,6 +150,7 @@ pub const CORPUS: &[&str] = &[
     r"\begin{array}{|l|r|} \hline a & b \\ \hline c & d \\ \hline \end{array}",
     r"f'(x) = \lim_{h \to 0} \frac{f(x+h) - f(x)}{h}",
     r"x_i' + f^\prime",
+    r"\not{x} \not\subset \smallint",
 ];
 
 /// Display-only corpus: `\tag` works only in display math, as in KaTeX.

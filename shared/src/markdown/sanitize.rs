@@ -66,8 +66,8 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Classes the renderer writes; MathML tables also carry pulldown-latex's `menv-*`/`cell-*`
-/// classes and code blocks `language-*`.
+/// Classes the renderer writes; MathML also carries pulldown-latex's (`menv-*`/`cell-*` on
+/// tables, [`PULLDOWN_CLASSES`]) and code blocks `language-*`.
 const CLASSES: &[&str] = &[
     "cite",
     "embed",
@@ -84,6 +84,9 @@ const CLASSES: &[&str] = &[
     "math-underline",
     "math-xcancel",
 ];
+
+/// pulldown-latex's other classes: `\not` over a whole group, and small operators (`\smallint`).
+const PULLDOWN_CLASSES: &[&str] = &["mop-negated", "small"];
 
 /// Built once: the allow-list is a few hundred hash-set entries.
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(build);
@@ -145,7 +148,10 @@ fn filter_classes<'u>(element: &str, value: &'u str) -> Option<Cow<'u, str>> {
     let mathml = MATHML_TAGS.contains(&element) || RENDERER_MATHML_TAGS.contains(&element);
     let allowed = |class: &&str| {
         CLASSES.contains(class)
-            || (mathml && (class.starts_with("menv-") || class.starts_with("cell-")))
+            || (mathml
+                && (class.starts_with("menv-")
+                    || class.starts_with("cell-")
+                    || PULLDOWN_CLASSES.contains(class)))
             || (element == "code" && class.starts_with("language-"))
     };
     let classes: Vec<&str> = value.split_ascii_whitespace().filter(allowed).collect();

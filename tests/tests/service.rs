@@ -126,6 +126,11 @@ async fn deep_links_get_the_spa_shell() {
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(app.get("/missing-file.png").await.status(), 404);
+    // The math font ships in the binary, taken from the renderer's package at build time.
+    let font = app.get("/math/latinmodern-math.woff2").await;
+    assert_eq!(font.status(), 200);
+    assert_eq!(font.headers()["content-type"], "font/woff2");
+    assert!(font.bytes().await.unwrap().starts_with(b"wOF2"));
     let shell = app.get("/").await;
     assert_eq!(shell.headers()["x-content-type-options"], "nosniff");
     assert_eq!(

@@ -151,6 +151,7 @@ pub const CORPUS: &[&str] = &[
     r"f'(x) = \lim_{h \to 0} \frac{f(x+h) - f(x)}{h}",
     r"x_i' + f^\prime",
     r"\not{x} \not\subset \smallint",
+    r"\mathop{\mathbb{E}}_{x \sim p} f(x) + \mathop{\bigoplus}_i V_i",
 ];
 
 /// Display-only corpus: `\tag` works only in display math, as in KaTeX.

@@ -18,10 +18,11 @@ const MAX_NESTING: usize = 64;
 /// recursion, so a long enough chain overflows the stack and aborts the process (or the wasm
 /// app). Runs of commands longer than this are refused; real formulas stay far below it.
 const MAX_COMMAND_RUN: usize = 32;
-/// Each `\boxed`/`\phantom` is rendered separately and spliced in, so their number is capped.
-const MAX_WRAPPERS: usize = 64;
-/// Placeholders for `\boxed`/`\phantom` are private-use characters from this code point on; the
-/// same plane is scrubbed from user input so a formula cannot forge one.
+/// Each wrapper (`\boxed`, `\phantom`, `\cancel`, and the markers of `\tag` and `\nonumber`) is
+/// rendered separately and spliced in, so their number is capped.
+const MAX_WRAPPERS: usize = 128;
+/// Placeholders for wrappers are private-use characters from this code point on; the same plane
+/// is scrubbed from user input so a formula cannot forge one.
 pub(super) const PLACEHOLDER_BASE: u32 = 0xF_0000;
 
 /// Commands that define macros. pulldown-latex expands macros up to a megabyte per formula,
@@ -520,6 +521,10 @@ struct Out {
 
 impl Out {
     fn raw(&mut self, text: &str) {
+        // Nothing written (a rename to nothing) leaves a preceding control word open.
+        if text.is_empty() {
+            return;
+        }
         if self.after_word && text.starts_with(|c: char| c.is_ascii_alphabetic()) {
             self.text.push(' ');
         }
@@ -704,9 +709,22 @@ impl Writer {
                     return Err(MathError::new(r"\operatorname needs a name"));
                 };
                 let mut text = String::new();
-                operator_name(node, &mut text)?;
-                if text.is_empty() {
-                    return Err(MathError::new(r"\operatorname needs a name"));
+                let named = operator_name(node, &mut text).and_then(|()| {
+                    if text.is_empty() {
+                        Err(MathError::new(r"\operatorname needs a name"))
+                    } else {
+                        Ok(())
+                    }
+                });
+                match named {
+                    // pulldown-latex shows `\mathop` of math (`\mathop{\mathbb{E}}`) as its source;
+                    // as a group its scripts attach to it, beside it even in display math.
+                    Err(_) if name == "mathop" => {
+                        self.node(node, out)?;
+                        return Ok(name_at + 1);
+                    }
+                    Err(error) => return Err(error),
+                    Ok(()) => {}
                 }
                 out.raw(r"\operatorname{");
                 out.raw(&text);
@@ -833,7 +851,9 @@ impl Writer {
         let Some(placeholder) =
             placeholder(self.wrappers.len()).filter(|_| self.wrappers.len() < MAX_WRAPPERS)
         else {
-            return Err(MathError::new(r"too many \boxed or \phantom"));
+            return Err(MathError::new(
+                r"too many \boxed, \phantom, \cancel, \tag or \nonumber",
+            ));
         };
         self.wrappers.push(Wrapper { kind, latex });
         out.raw(r"\text{");

@@ -80,7 +80,7 @@ pub(super) fn render(source: &str, display: bool, equations: &mut u32) -> Result
     if mathml.len() > MAX_MATHML_BYTES {
         return Err(MathError::new("formula is too large"));
     }
-    mathml::repair(&mathml, equations)
+    mathml::repair(&mathml, display, equations)
 }
 
 fn push_error(out: &mut String, source: &str, display: bool, error: &MathError) {
@@ -203,7 +203,7 @@ fn strip_math_element(mathml: &str) -> &str {
 
 /// Replaces the `<mtext>` holding wrapper `index`'s placeholder by `replacement`.
 fn splice(mathml: &mut String, index: usize, replacement: &str) -> Result<(), MathError> {
-    let misplaced = || MathError::new(r"\boxed and \phantom cannot be used here");
+    let misplaced = || MathError::new(r"\boxed, \phantom, \cancel or \tag cannot be used here");
     let placeholder = latex::placeholder(index).ok_or_else(misplaced)?;
     let at = mathml.find(placeholder).ok_or_else(misplaced)?;
     let start = mathml[..at].rfind("<mtext").ok_or_else(misplaced)?;
@@ -483,7 +483,22 @@ mod tests {
             true,
             &mut equations,
         );
+        // Inline, as in KaTeX, environments are not numbered; a nested one is its row's.
+        push_math(
+            &mut out,
+            r"\begin{equation} e \end{equation}",
+            false,
+            &mut equations,
+        );
+        push_math(
+            &mut out,
+            r"\begin{equation} \begin{align} f \tag{F} \\ g \end{align} \end{equation}",
+            true,
+            &mut equations,
+        );
         assert_eq!(equations, 3, "{out}");
+        assert_eq!(out.matches("math-eqno").count(), 4, "{out}");
+        assert!(out.contains("<mtext>(F)</mtext>"), "{out}");
         assert!(
             out.contains("<mtext>(3)</mtext>") && out.contains("math-error"),
             "{out}"

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::math::MathError;
 
-/// Deeper MathML is refused; the pre-pass bounds nesting well below it.
+/// Deeper MathML is refused (the pre-pass bounds groups and command runs, not their product).
 const MAX_DEPTH: usize = 512;
 
 /// Accents pulldown-latex writes as `<mi>` over their base (`\hat`, `\tilde`, `\vec`, …); as
@@ -103,12 +103,16 @@ fn is_script(name: &str) -> bool {
     )
 }
 
-/// Repairs checked MathML (one `<math>` element) and numbers the rows of numbered environments,
-/// counting on from `equations`.
-pub(super) fn repair(mathml: &str, equations: &mut u32) -> Result<String, MathError> {
+/// Repairs checked MathML (one `<math>` element) and, in display math, numbers the rows of
+/// numbered environments, counting on from `equations`.
+pub(super) fn repair(mathml: &str, display: bool, equations: &mut u32) -> Result<String, MathError> {
     let unrenderable = || MathError::new("formula could not be rendered");
     let mut math = parse(mathml).ok_or_else(unrenderable)?;
-    repair_element(&mut math, false, equations);
+    repair_element(&mut math, false);
+    // As in KaTeX, environments in inline math are not numbered.
+    if display {
+        number_tables(&mut math, equations);
+    }
     remove_markers(&mut math);
     validate(&math)?;
     let mut out = String::with_capacity(mathml.len() + 64);
@@ -188,11 +192,11 @@ fn write(element: &Element, out: &mut String) {
     out.push('>');
 }
 
-fn repair_element(element: &mut Element, in_script: bool, equations: &mut u32) {
+fn repair_element(element: &mut Element, in_script: bool) {
     let scripts = is_script(&element.name);
     for (index, child) in element.children.iter_mut().enumerate() {
         if let Node::Element(child) = child {
-            repair_element(child, in_script || (scripts && index > 0), equations);
+            repair_element(child, in_script || (scripts && index > 0));
         }
     }
     hoist_spaces(element);
@@ -223,7 +227,6 @@ fn repair_element(element: &mut Element, in_script: bool, equations: &mut u32) {
         }
         "mover" => repair_over(element),
         "munder" => repair_under(element),
-        "mtable" if element.has_class("menv-with-eqn") => number_rows(element, equations),
         _ => {}
     }
 }
@@ -365,6 +368,20 @@ fn repair_under(under: &mut Element) {
     }
 }
 
+/// Numbers the outermost numbered environments in reading order; one nested in another's row
+/// is part of that row's equation, as LaTeX allows no second number there.
+fn number_tables(element: &mut Element, equations: &mut u32) {
+    if element.name == "mtable" && element.has_class("menv-with-eqn") {
+        number_rows(element, equations);
+        return;
+    }
+    for child in &mut element.children {
+        if let Node::Element(child) = child {
+            number_tables(child, equations);
+        }
+    }
+}
+
 /// Appends an equation number to each row of a numbered environment (`align`, `equation`,
 /// `gather`), as a last cell the stylesheet sets at the right margin: the next number, the row's
 /// `\tag`, or none after `\nonumber`.
@@ -406,12 +423,16 @@ enum Marker {
     Tag(Node),
 }
 
-/// Removes the first `\nonumber` or `\tag` marker the pre-pass left in `element`.
+/// Removes the first `\nonumber` or `\tag` marker the pre-pass left in `element`, outside the
+/// number cells of tables nested in it.
 fn take_marker(element: &mut Element) -> Option<Marker> {
     for index in 0..element.children.len() {
         let Node::Element(child) = &mut element.children[index] else {
             continue;
         };
+        if child.has_class("math-eqno") {
+            continue;
+        }
         if child.has_class("math-nonumber") {
             element.children.remove(index);
             return Some(Marker::NoNumber);
@@ -477,7 +498,7 @@ mod tests {
     use super::*;
 
     fn repaired(mathml: &str) -> String {
-        repair(mathml, &mut 0).unwrap_or_else(|e| panic!("{mathml}: {e}"))
+        repair(mathml, true, &mut 0).unwrap_or_else(|e| panic!("{mathml}: {e}"))
     }
 
     #[test]
@@ -511,8 +532,8 @@ mod tests {
             "<math><mi>a</mi>",
             "<math><mi>a</mo></math>",
         ] {
-            assert!(repair(bad, &mut 0).is_err(), "{bad}");
+            assert!(repair(bad, true, &mut 0).is_err(), "{bad}");
         }
-        assert!(repair("<math><mo>\\</mo></math>", &mut 0).is_ok());
+        assert!(repair("<math><mo>\\</mo></math>", true, &mut 0).is_ok());
     }
 }

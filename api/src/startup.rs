@@ -119,6 +119,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(routes::feeds::configure)
                 .configure(routes::legacy::configure)
                 .configure(routes::uploads::configure_files)
                 .default_service(web::to(routes::spa::fallback))

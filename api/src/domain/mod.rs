@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod authoring;
 pub mod comments;
+pub mod feeds;
 pub mod mail;
 pub mod moderation;
 pub mod notifications;

@@ -85,6 +85,7 @@ pub async fn summaries(
         listing: Listing::Site,
         paper_id: Some(paper.id),
         venue: None,
+        voted_up: false,
     };
     summaries::list(
         db,
@@ -552,6 +553,7 @@ pub async fn venue_summaries(
         listing: Listing::Site,
         paper_id: None,
         venue: Some((venue_key, query.year)),
+        voted_up: false,
     };
     summaries::list(
         db,

@@ -17,6 +17,8 @@ pub struct Filter<'a> {
     pub paper_id: Option<i64>,
     /// A venue key and maybe a year: summaries of that venue's papers.
     pub venue: Option<(&'a str, Option<i32>)>,
+    /// Only summaries voted above zero (the RSS feed bots read).
+    pub voted_up: bool,
 }
 
 impl Filter<'_> {
@@ -26,6 +28,7 @@ impl Filter<'_> {
             listing,
             paper_id: None,
             venue: None,
+            voted_up: false,
         }
     }
 }
@@ -51,6 +54,9 @@ pub async fn list(
     }
     if let Some((venue_key, year)) = filter.venue {
         condition = condition.add(db::papers::of_venue(venue_key, year));
+    }
+    if filter.voted_up {
+        condition = condition.add(summaries::Column::Score.gt(0));
     }
     let rows = db::summaries::page(db, condition, sort, page.after, page.fetch()).await?;
     let (rows, next_cursor) = finish_page(rows, &page, |s| Cursor {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod comments;
+pub mod feeds;
 pub mod health;
 pub mod legacy;
 pub mod me;

@@ -1,0 +1,235 @@
+//! The feeds bots and readers poll, parsed with a real feed parser (feedparser, as the Reddit
+//! bot does): `shortscience:arxivid` on the items whose papers have one, anonymous authors
+//! named "Anonymous" and nowhere else, only public summaries, and conditional GETs; on SQLite
+//! and PostgreSQL.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::api::{Paper, Summary};
+use tests::{TestApp, TestUser, on_both_backends, python_tool};
+
+on_both_backends!(with_demo =>
+    the_rss_feed_carries_what_the_bots_read,
+    atom_feeds_follow_a_paper_an_author_and_a_venue,
+);
+
+/// Parses `path`'s feed with feedparser; returns what it read.
+async fn parsed(app: &TestApp, path: &str) -> Value {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    let file = app.data_dir.join("feed.xml");
+    std::fs::write(&file, response.bytes().await.unwrap()).unwrap();
+    let output = python_tool("feed_check.py", &[file.to_str().unwrap()]).await;
+    let feed: Value = serde_json::from_str(output.lines().last().unwrap()).unwrap();
+    assert_eq!(feed["bozo"], false, "{path} parses cleanly: {feed}");
+    feed
+}
+
+async fn publish(app: &TestApp, author: &TestUser, body: Value) -> Summary {
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/summaries",
+            Some(&author.access_token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+async fn upvote(app: &TestApp, voter: &TestUser, summary: &Summary) {
+    let path = format!("/api/v1/summaries/{}/vote", summary.id);
+    let response = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&voter.access_token),
+            Some(json!({"value": 1})),
+        )
+        .await;
+    assert!(response.status().is_success());
+}
+
+/// A paper without an arXiv id, with an upvoted summary by `hidden_name` published anonymously
+/// and a private one; returns the anonymous summary.
+async fn anonymous_and_private_summaries(app: &TestApp) -> (Paper, Summary, Summary) {
+    let adder = app.register("adder").await;
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/papers",
+            Some(&adder.access_token),
+            Some(json!({"title": "A Workshop Paper Without an arXiv Id", "authors": ["Ada Author"]})),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let paper: Paper = response.json().await.unwrap();
+    let secret = app.register("secretwriter").await;
+    let anonymous = publish(
+        app,
+        &secret,
+        json!({"paper_id": paper.id, "body_markdown": "An anonymous take, $x^2$.", "anonymous": true}),
+    )
+    .await;
+    upvote(app, &adder, &anonymous).await;
+    let private = publish(
+        app,
+        &adder,
+        json!({"paper_id": paper.id, "body_markdown": "My private notes.", "visibility": "private"}),
+    )
+    .await;
+    (paper, anonymous, private)
+}
+
+async fn the_rss_feed_carries_what_the_bots_read(app: TestApp) {
+    let (_, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    let feed = parsed(&app, "/rss.xml").await;
+    assert_eq!(feed["version"], "rss20", "{feed}");
+    let entries = feed["entries"].as_array().unwrap();
+    assert!(!entries.is_empty() && entries.len() <= 100, "{feed}");
+    let mut with_arxiv_id = 0;
+    for entry in entries {
+        let link = entry["link"].as_str().unwrap();
+        let id = link.rsplit('/').next().unwrap();
+        assert!(link.ends_with(&format!("/summary/{id}")), "{entry}");
+        let summary: Summary = app.get_json(&format!("/api/v1/summaries/{id}")).await;
+        let paper: Paper = app
+            .get_json(&format!("/api/v1/papers/{}", summary.paper.id))
+            .await;
+        assert_eq!(entry["arxivid"].as_str(), paper.arxiv_id.as_deref(), "{entry}");
+        with_arxiv_id += usize::from(paper.arxiv_id.is_some());
+        assert_eq!(entry["bibtexkey"], paper.key.as_str(), "{entry}");
+        assert_eq!(entry["votes"], summary.score.to_string().as_str(), "{entry}");
+        assert!(summary.score > 0, "only summaries voted above zero: {entry}");
+        assert_eq!(entry["title"], paper.title.as_str());
+        assert!(entry["text"].as_str().unwrap().chars().count() <= 501, "{entry}");
+    }
+    assert!(
+        with_arxiv_id > 0,
+        "the demo's arXiv papers carry their ids: {feed}"
+    );
+    let anonymous_entry = entries
+        .iter()
+        .find(|e| {
+            e["link"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/summary/{}", anonymous.id))
+        })
+        .unwrap_or_else(|| panic!("the upvoted anonymous summary is in the feed: {feed}"));
+    assert_eq!(anonymous_entry["author"], "Anonymous");
+    assert!(anonymous_entry["arxivid"].is_null(), "{anonymous_entry}");
+    let raw = app.get("/rss.xml").await.text().await.unwrap();
+    assert!(
+        !raw.contains("secretwriter"),
+        "an anonymous author is named nowhere"
+    );
+    assert!(
+        !raw.contains(&format!("/summary/{}", private.id)),
+        "private summaries are not listed"
+    );
+
+    // The full feed carries the rendered text, math included.
+    let full = parsed(&app, "/rss-full.xml").await;
+    let full_entry = full["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["link"] == anonymous_entry["link"])
+        .unwrap();
+    assert!(
+        full_entry["text"].as_str().unwrap().contains("<math"),
+        "{full_entry}"
+    );
+
+    // Conditional GETs: the tag and the date each answer 304 until a summary is voted in.
+    let first = app.get("/rss.xml").await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
+    let again = |header: &'static str, value: String| {
+        let client = reqwest::Client::new();
+        let url = app.url("/rss.xml");
+        async move {
+            client
+                .get(url)
+                .header(header, value)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(again("if-none-match", etag.clone()).await, 304);
+    assert_eq!(again("if-modified-since", modified.clone()).await, 304);
+    let voter = app.register("latevoter").await;
+    let writer = app.register("latewriter").await;
+    let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let late = publish(
+        &app,
+        &writer,
+        json!({"paper_id": paper.id, "body_markdown": "Late."}),
+    )
+    .await;
+    upvote(&app, &voter, &late).await;
+    assert_eq!(again("if-none-match", etag).await, 200);
+    assert_eq!(again("if-modified-since", modified).await, 200);
+}
+
+async fn atom_feeds_follow_a_paper_an_author_and_a_venue(app: TestApp) {
+    let (paper, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    let site = parsed(&app, "/feeds/summaries.atom").await;
+    assert_eq!(site["version"], "atom10", "{site}");
+    let links = |feed: &Value| -> Vec<String> {
+        feed["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["link"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let has = |feed: &Value, summary: &Summary| {
+        links(feed)
+            .iter()
+            .any(|l| l.ends_with(&format!("/summary/{}", summary.id)))
+    };
+    assert!(has(&site, &anonymous) && !has(&site, &private), "{site}");
+
+    let of_paper = parsed(&app, &format!("/feeds/papers/{}.atom", paper.id)).await;
+    assert_eq!(
+        links(&of_paper).len(),
+        1,
+        "the paper's one public summary: {of_paper}"
+    );
+    assert_eq!(of_paper["entries"][0]["author"], "Anonymous");
+
+    // An author's feed never holds their anonymous summaries.
+    let secret = parsed(&app, "/feeds/users/secretwriter.atom").await;
+    assert!(links(&secret).is_empty(), "{secret}");
+    let mask: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let named = app.register("namedwriter").await;
+    let signed = publish(
+        &app,
+        &named,
+        json!({"paper_id": mask.id, "body_markdown": "Signed."}),
+    )
+    .await;
+    let by_author = parsed(&app, "/feeds/users/namedwriter.atom").await;
+    assert!(has(&by_author, &signed), "{by_author}");
+
+    if let Some(venue) = mask.venue_key.as_deref() {
+        let encoded = shared::percent::encode(venue, b"");
+        let of_venue = parsed(&app, &format!("/feeds/venues/{encoded}.atom")).await;
+        assert!(has(&of_venue, &signed), "{of_venue}");
+    }
+
+    for missing in [
+        "/feeds/papers/999999.atom".to_owned(),
+        "/feeds/papers/x.atom".to_owned(),
+        "/feeds/users/nobody-here.atom".to_owned(),
+        "/feeds/venues/no-such-venue.atom".to_owned(),
+    ] {
+        assert_eq!(app.get(&missing).await.status(), 404, "{missing}");
+    }
+}

@@ -187,6 +187,18 @@ impl TestApp {
     }
 
     /// GETs a path and decodes a 200 JSON body.
+    /// Fetches an app page as a crawler would (no scripts run): it must answer `status` with
+    /// the app's HTML shell. Returns the HTML.
+    pub async fn page(&self, path: &str, status: u16) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/html"), "{path}: {content_type}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("/frontend.js"), "{path} serves the app");
+        html
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");

@@ -109,18 +109,18 @@ fn the_readers_bundle_stays_within_its_budget() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_links_get_the_spa_shell() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in ["/", "/paper/1", "/summary/3", "/some/unknown/page"] {
-        let response = app.get(path).await;
-        assert_eq!(response.status(), 200, "{path}");
-        assert!(
-            response.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
-        let html = response.text().await.unwrap();
-        assert!(html.contains("/frontend.js"), "{path} serves the SPA shell");
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    for (path, status) in [
+        ("/", 200),
+        ("/paper/1", 200),
+        ("/summary/3", 200),
+        ("/search?q=x", 200),
+        ("/venue/iccv", 200),
+        ("/some/unknown/page", 404),
+        ("/paper/999999", 404),
+        ("/summary/999999", 404),
+    ] {
+        app.page(path, status).await;
     }
     let wasm = app.get("/frontend_bg.wasm").await;
     assert_eq!(wasm.status(), 200);

@@ -8,6 +8,7 @@ pub mod health;
 pub mod legacy;
 pub mod me;
 pub mod moderation;
+pub mod pages;
 pub mod papers;
 pub mod spa;
 pub mod summaries;

@@ -6,8 +6,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
-use super::AllowedMethods;
+use super::{AllowedMethods, pages};
 use crate::error::{ApiError, is_machine_path};
+use crate::startup::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "../frontend/dist"]
@@ -26,6 +27,7 @@ const SPA_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eva
 /// `Allow`, an unknown API path 404.
 pub async fn fallback(
     req: HttpRequest,
+    state: web::Data<AppState>,
     allowed: web::Data<AllowedMethods>,
 ) -> Result<HttpResponse, ApiError> {
     let path = req.path();
@@ -54,19 +56,35 @@ pub async fn fallback(
     if last_segment.contains('.') {
         return Err(ApiError::NotFound);
     }
-    match Assets::get("index.html") {
-        Some(file) => {
-            let mut response = asset_response("index.html", file);
-            response.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(SPA_POLICY),
-            );
-            Ok(response)
-        }
-        None => Err(ApiError::Unavailable(
+    let Some(file) = Assets::get("index.html") else {
+        return Err(ApiError::Unavailable(
             "The web app has not been built; run `cargo xtask frontend`.".to_owned(),
-        )),
-    }
+        ));
+    };
+    // The shell with the page's head; a page that does not exist still gets the app (which
+    // shows its own "not found"), with the status crawlers need.
+    let meta = pages::meta_for(&state, &req).await?;
+    let shell = String::from_utf8_lossy(&file.data);
+    let html = match (shell.split_once(pages::META_START), &meta) {
+        (Some((before, rest)), Some(meta)) => match rest.split_once(pages::META_END) {
+            Some((_, after)) => format!("{before}{}{after}", meta.to_html()),
+            None => shell.into_owned(),
+        },
+        _ => shell.into_owned(),
+    };
+    let mut response = if meta.is_some() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::NotFound()
+    };
+    Ok(response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SPA_POLICY),
+        ))
+        .body(html))
 }
 
 fn asset_response(name: &str, file: rust_embed::EmbeddedFile) -> HttpResponse {

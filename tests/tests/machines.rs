@@ -1,7 +1,8 @@
-//! The feeds bots and readers poll, parsed with a real feed parser (feedparser, as the Reddit
-//! bot does): `shortscience:arxivid` on the items whose papers have one, anonymous authors
-//! named "Anonymous" and nowhere else, only public summaries, and conditional GETs; on SQLite
-//! and PostgreSQL.
+//! What bots, crawlers and link previews read, on SQLite and PostgreSQL: the feeds, parsed with a
+//! real feed parser (feedparser, as the Reddit bot does: `shortscience:arxivid` on the items
+//! whose papers have one, anonymous authors named "Anonymous" and nowhere else, only public
+//! summaries, conditional GETs), and the head of pages fetched without running scripts (Open
+//! Graph, JSON-LD, 404 for what does not exist).
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -11,7 +12,97 @@ use tests::{TestApp, TestUser, on_both_backends, python_tool};
 on_both_backends!(with_demo =>
     the_rss_feed_carries_what_the_bots_read,
     atom_feeds_follow_a_paper_an_author_and_a_venue,
+    pages_show_crawlers_their_head_without_scripts,
 );
+
+/// The `content` of the `<meta property|name="{name}">` tag in `html`.
+fn meta_content(html: &str, name: &str) -> Option<String> {
+    let pattern = format!("=\"{name}\" content=\"");
+    let rest = &html[html.find(&pattern)? + pattern.len()..];
+    let value = &rest[..rest.find('"')?];
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The page's JSON-LD.
+fn json_ld(html: &str) -> Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD in the head")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+async fn pages_show_crawlers_their_head_without_scripts(app: TestApp) {
+    let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
+    let html = app.page(&format!("/paper/{}", paper.id), 200).await;
+    assert_eq!(
+        meta_content(&html, "og:title").as_deref(),
+        Some(format!("{} · ShortScience", paper.title).as_str()),
+        "{html}"
+    );
+    assert_eq!(meta_content(&html, "og:type").as_deref(), Some("article"));
+    assert!(
+        html.contains(&format!("<title>{} · ShortScience</title>", paper.title)),
+        "{html}"
+    );
+    let canonical = format!("http://shortscience.test/paper/{}", paper.id);
+    assert!(
+        html.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\">")),
+        "{html}"
+    );
+    assert_eq!(meta_content(&html, "og:url"), Some(canonical));
+    let article = json_ld(&html);
+    assert_eq!(article["@type"], "ScholarlyArticle", "{article}");
+    assert_eq!(article["name"], paper.title.as_str(), "{article}");
+    assert_eq!(
+        article["author"][0]["name"],
+        paper.authors[0].as_str(),
+        "{article}"
+    );
+    assert!(meta_content(&html, "description").is_some_and(|d| !d.is_empty()));
+
+    let (workshop, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    let html = app.page(&format!("/summary/{}", anonymous.id), 200).await;
+    assert!(
+        meta_content(&html, "og:title").unwrap().contains(&workshop.title),
+        "{html}"
+    );
+    let review = json_ld(&html);
+    assert_eq!(review["author"]["name"], "Anonymous", "{review}");
+    assert_eq!(
+        review["itemReviewed"]["name"],
+        workshop.title.as_str(),
+        "{review}"
+    );
+    assert!(
+        !html.contains("secretwriter"),
+        "an anonymous author is named nowhere"
+    );
+    // What a stranger may not see is not there, for crawlers too.
+    let hidden = app.page(&format!("/summary/{}", private.id), 404).await;
+    assert!(!hidden.contains("My private notes"), "{hidden}");
+
+    let writer = app.register("profiled").await;
+    let html = app.page(&format!("/user/{}", writer.username), 200).await;
+    assert_eq!(json_ld(&html)["@type"], "ProfilePage");
+    for missing in [
+        "/paper/999999",
+        "/paper/x",
+        "/summary/999999",
+        "/user/nobody-here",
+        "/no/such/page",
+    ] {
+        let html = app.page(missing, 404).await;
+        assert!(html.contains("<title>ShortScience</title>"), "{missing}: {html}");
+    }
+}
 
 /// Parses `path`'s feed with feedparser; returns what it read.
 async fn parsed(app: &TestApp, path: &str) -> Value {

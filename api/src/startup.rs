@@ -120,6 +120,7 @@ impl Application {
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .configure(routes::feeds::configure)
+                .configure(routes::sitemap::configure)
                 .configure(routes::legacy::configure)
                 .configure(routes::uploads::configure_files)
                 .default_service(web::to(routes::spa::fallback))

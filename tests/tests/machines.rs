@@ -13,6 +13,7 @@ on_both_backends!(with_demo =>
     the_rss_feed_carries_what_the_bots_read,
     atom_feeds_follow_a_paper_an_author_and_a_venue,
     pages_show_crawlers_their_head_without_scripts,
+    the_sitemap_lists_what_crawlers_may_index,
 );
 
 /// The `content` of the `<meta property|name="{name}">` tag in `html`.
@@ -322,5 +323,50 @@ async fn atom_feeds_follow_a_paper_an_author_and_a_venue(app: TestApp) {
         "/feeds/venues/no-such-venue.atom".to_owned(),
     ] {
         assert_eq!(app.get(&missing).await.status(), 404, "{missing}");
+    }
+}
+
+async fn the_sitemap_lists_what_crawlers_may_index(app: TestApp) {
+    let (workshop, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(
+        robots.contains("Sitemap: http://shortscience.test/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(robots.contains("Disallow: /api/"), "{robots}");
+    let index = app.get("/sitemap.xml").await;
+    assert_eq!(index.status(), 200);
+    assert!(
+        index.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    let index = index.text().await.unwrap();
+    let mut all = String::new();
+    for section in ["papers", "summaries", "users", "venues"] {
+        let loc = format!("<loc>http://shortscience.test/sitemaps/{section}-1.xml</loc>");
+        assert!(index.contains(&loc), "{index}");
+        let file = app.get(&format!("/sitemaps/{section}-1.xml")).await;
+        assert_eq!(file.status(), 200, "{section}");
+        all.push_str(&file.text().await.unwrap());
+    }
+    let url = |path: String| format!("<loc>http://shortscience.test{path}</loc>");
+    assert!(all.contains(&url(format!("/summary/{}", anonymous.id))), "{all}");
+    assert!(
+        !all.contains(&url(format!("/summary/{}", private.id))),
+        "private summaries are not listed"
+    );
+    assert!(all.contains(&url(format!("/paper/{}", workshop.id))), "{all}");
+    assert!(all.contains(&url("/user/secretwriter".to_owned())), "{all}");
+    assert!(all.contains(&url("/venue/iccv".to_owned())), "{all}");
+    assert!(all.contains("<lastmod>"), "{all}");
+    for missing in [
+        "/sitemaps/summaries-2.xml",
+        "/sitemaps/summaries-0.xml",
+        "/sitemaps/nothing-1.xml",
+        "/sitemaps/x.xml",
+    ] {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
     }
 }

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod papers;
+pub mod sitemap;
 pub mod summaries;
 pub mod uploads;
 

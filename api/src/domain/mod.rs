@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod paper_search;
 pub mod papers;
 pub mod scope;
+pub mod sitemap;
 pub mod summaries;
 pub mod uploads;
 pub mod users;

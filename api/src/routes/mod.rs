@@ -10,6 +10,7 @@ pub mod me;
 pub mod moderation;
 pub mod pages;
 pub mod papers;
+pub mod sitemap;
 pub mod spa;
 pub mod summaries;
 pub mod uploads;

@@ -14,6 +14,7 @@ on_both_backends!(with_demo =>
     atom_feeds_follow_a_paper_an_author_and_a_venue,
     pages_show_crawlers_their_head_without_scripts,
     the_sitemap_lists_what_crawlers_may_index,
+    a_summary_is_cited_in_bibtex,
 );
 
 /// The `content` of the `<meta property|name="{name}">` tag in `html`.
@@ -369,4 +370,41 @@ async fn the_sitemap_lists_what_crawlers_may_index(app: TestApp) {
     ] {
         assert_eq!(app.get(missing).await.status(), 404, "{missing}");
     }
+}
+
+/// `GET /summaries/{id}/bibtex` parses in a real BibTeX parser (bibtexparser), names the author
+/// only where the summary does, and exists only where the summary may be read.
+async fn a_summary_is_cited_in_bibtex(app: TestApp) {
+    let (workshop, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    let response = app
+        .get(&format!("/api/v1/summaries/{}/bibtex", anonymous.id))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/x-bibtex")
+    );
+    let text = response.text().await.unwrap();
+    assert!(!text.contains("secretwriter"), "{text}");
+    let path = app.data_dir.join("summary.bib");
+    std::fs::write(&path, &text).unwrap();
+    let output = python_tool("bibtex_check.py", &[path.to_str().unwrap()]).await;
+    let entry: Value = serde_json::from_str(output.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["ENTRYTYPE"], "misc", "{entry}");
+    assert_eq!(entry["author"], "Anonymous", "{entry}");
+    assert!(
+        entry["title"].as_str().unwrap().contains(&workshop.title),
+        "{entry}"
+    );
+    assert_eq!(
+        entry["url"],
+        format!("http://shortscience.test/summary/{}", anonymous.id).as_str(),
+        "{entry}"
+    );
+    assert_eq!(entry["license"], anonymous.license.as_str(), "{entry}");
+    assert!(entry["note"].as_str().unwrap().contains("Revision 1"), "{entry}");
+    let private_entry = app.get(&format!("/api/v1/summaries/{}/bibtex", private.id)).await;
+    assert_eq!(private_entry.status(), 404);
 }

@@ -981,7 +981,7 @@ const UNSAFE_TEX: [&str; 18] = [
 /// A braced BibTeX value. BibTeX counts every brace, escaped or not, so braces of the text
 /// become `\textbraceleft{}`/`\textbraceright{}`; LaTeX's special characters are escaped; `$…$`
 /// math keeps its commands (the unsafe ones excepted) and only balanced braces.
-fn bibtex_value(value: &str) -> String {
+pub(super) fn bibtex_value(value: &str) -> String {
     let value: String = value
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

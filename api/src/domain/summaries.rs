@@ -85,6 +85,54 @@ pub async fn get(
         .ok_or(ApiError::NotFound)
 }
 
+/// A citable BibTeX entry for the summary itself: its author (or "Anonymous"), the paper it
+/// summarises, its URL, the date of its current revision and its licence.
+pub async fn bibtex(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    id: i64,
+    share_token: Option<&str>,
+) -> Result<String, ApiError> {
+    let summary = get(db, scope, public_url, id, share_token).await?;
+    let author = summary
+        .author
+        .as_ref()
+        .map_or("Anonymous", |a| a.display_name.as_str());
+    let date = summary.updated_at.max(summary.created_at);
+    let fields = [
+        ("author", super::papers::bibtex_value(author)),
+        (
+            "title",
+            format!(
+                "Summary of ``{}''",
+                super::papers::bibtex_value(&summary.paper.title)
+            ),
+        ),
+        ("howpublished", "ShortScience".to_owned()),
+        ("year", date.format("%Y").to_string()),
+        ("month", date.format("%b").to_string().to_lowercase()),
+        ("url", format!("{public_url}/summary/{}", summary.id)),
+        ("urldate", date.format("%Y-%m-%d").to_string()),
+        (
+            "note",
+            format!(
+                "Revision {} of {}; a summary of the paper {}",
+                summary.revision,
+                date.format("%Y-%m-%d"),
+                super::papers::bibtex_value(&summary.paper.key)
+            ),
+        ),
+        ("license", summary.license.clone()),
+    ];
+    let mut entry = format!("@misc{{shortscience-summary-{},\n", summary.id);
+    for (name, value) in fields {
+        entry.push_str(&format!("  {name} = {{{value}}},\n"));
+    }
+    entry.push_str("}\n");
+    Ok(entry)
+}
+
 /// The summary row, if the reader may read it (the visibility scope decides); 404 otherwise.
 pub(super) async fn readable(
     db: &impl ConnectionTrait,

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_summaries)
         .service(create_summary)
         .service(get_summary)
+        .service(get_summary_bibtex)
         .service(update_summary)
         .service(delete_summary)
         .service(list_summary_revisions)
@@ -95,6 +96,39 @@ async fn get_summary(
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, authoring::etag(&summary.id, summary.revision)))
         .json(summary))
+}
+
+/// The summary as a citable BibTeX entry (`@misc`: author, the paper, URL, revision date, licence).
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "get_summary_bibtex",
+    params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
+    responses(
+        (status = 200, description = "A BibTeX entry", body = String, content_type = "text/x-bibtex"),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/summaries/{id}/bibtex")]
+async fn get_summary_bibtex(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    id: web::Path<i64>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let entry = summaries::bibtex(
+        &state.db,
+        state.scope(&reader),
+        &state.config.public_url,
+        id.into_inner(),
+        query.share.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/x-bibtex; charset=utf-8")
+        .body(entry))
 }
 
 /// Publish a summary of a paper. One live summary per author and paper: a second is 409 with

@@ -15,6 +15,7 @@ on_both_backends!(with_demo =>
     pages_show_crawlers_their_head_without_scripts,
     the_sitemap_lists_what_crawlers_may_index,
     a_summary_is_cited_in_bibtex,
+    the_export_streams_every_public_summary,
 );
 
 /// The `content` of the `<meta property|name="{name}">` tag in `html`.
@@ -407,4 +408,40 @@ async fn a_summary_is_cited_in_bibtex(app: TestApp) {
     assert!(entry["note"].as_str().unwrap().contains("Revision 1"), "{entry}");
     let private_entry = app.get(&format!("/api/v1/summaries/{}/bibtex", private.id)).await;
     assert_eq!(private_entry.status(), 404);
+}
+
+/// `GET /export/summaries.ndjson` holds every summary the public lists hold, each once, across
+/// several of the export's batches, and nothing private.
+async fn the_export_streams_every_public_summary(app: TestApp) {
+    let (_, anonymous, private) = anonymous_and_private_summaries(&app).await;
+    api::demo::generate(&app.db, 250, 11).await.unwrap();
+    let mut listed = std::collections::BTreeSet::new();
+    let mut path = "/api/v1/summaries?limit=100".to_owned();
+    loop {
+        let page: shared::api::Page<Summary> = app.get_json(&path).await;
+        listed.extend(page.items.into_iter().map(|s| s.id));
+        match page.next_cursor {
+            Some(cursor) => path = format!("/api/v1/summaries?limit=100&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let response = app.get("/api/v1/export/summaries.ndjson").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    let text = response.text().await.unwrap();
+    let exported: Vec<Summary> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let ids: std::collections::BTreeSet<String> = exported.iter().map(|s| s.id.clone()).collect();
+    assert!(listed.len() > 250, "several batches: {}", listed.len());
+    assert_eq!(ids.len(), exported.len(), "each summary once");
+    assert_eq!(ids, listed, "the export holds what the lists hold");
+    assert!(!ids.contains(&private.id));
+    let anonymous = exported.iter().find(|s| s.id == anonymous.id).unwrap();
+    assert!(
+        anonymous.author.is_none(),
+        "anonymous authors stay anonymous in the export"
+    );
+    assert!(!text.contains("secretwriter"));
 }

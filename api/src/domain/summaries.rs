@@ -146,6 +146,45 @@ pub(super) async fn readable(
         .ok_or(ApiError::NotFound)
 }
 
+/// Summaries per batch of the public export: one list page, a few queries each.
+const EXPORT_BATCH: u64 = 100;
+
+/// Every public summary with its paper, newest first, one JSON document per line, read a page at
+/// a time as the reader takes it, so memory stays flat at any size. An error after the first
+/// line ends the stream (the status is already sent).
+pub fn export_public(
+    db: sea_orm::DatabaseConnection,
+    public_url: String,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, ApiError>> {
+    // `None` once the last page is sent; `Some(cursor)` of the next page otherwise.
+    futures_util::stream::try_unfold(Some(None::<String>), move |next| {
+        let (db, public_url) = (db.clone(), public_url.clone());
+        async move {
+            let Some(cursor) = next else {
+                return Ok(None);
+            };
+            let filter = Filter::of(Listing::Site);
+            let page = list(
+                &db,
+                Scope::public(),
+                &public_url,
+                filter,
+                SummarySort::New,
+                Some(EXPORT_BATCH),
+                cursor.as_deref(),
+            )
+            .await?;
+            let mut lines = Vec::with_capacity(page.items.len() * 2048);
+            for summary in &page.items {
+                serde_json::to_writer(&mut lines, summary).map_err(|e| ApiError::Internal(e.into()))?;
+                lines.push(b'\n');
+            }
+            let next = page.next_cursor.map(Some);
+            Ok(Some((actix_web::web::Bytes::from(lines), next)))
+        }
+    })
+}
+
 /// Everything the reader wrote and has not deleted, newest first.
 pub async fn own(
     db: &impl ConnectionTrait,

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_summary)
         .service(get_summary)
         .service(get_summary_bibtex)
+        .service(export_summaries)
         .service(update_summary)
         .service(delete_summary)
         .service(list_summary_revisions)
@@ -129,6 +130,25 @@ async fn get_summary_bibtex(
     Ok(HttpResponse::Ok()
         .content_type("text/x-bibtex; charset=utf-8")
         .body(entry))
+}
+
+/// Every public summary with its paper, newest first: one `Summary` JSON document per line
+/// (NDJSON), streamed, for scripts and mirrors.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "export_summaries",
+    responses(
+        (status = 200, description = "One `Summary` per line", body = String, content_type = "application/x-ndjson"),
+    )
+)]
+#[get("/export/summaries.ndjson")]
+async fn export_summaries(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/x-ndjson")
+        .streaming(summaries::export_public(
+            state.db.clone(),
+            state.config.public_url.clone(),
+        ))
 }
 
 /// Publish a summary of a paper. One live summary per author and paper: a second is 409 with

@@ -121,6 +121,7 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .configure(routes::feeds::configure)
                 .configure(routes::sitemap::configure)
+                .configure(routes::pages::configure)
                 .configure(routes::legacy::configure)
                 .configure(routes::uploads::configure_files)
                 .default_service(web::to(routes::spa::fallback))

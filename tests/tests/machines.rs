@@ -16,6 +16,7 @@ on_both_backends!(with_demo =>
     the_sitemap_lists_what_crawlers_may_index,
     a_summary_is_cited_in_bibtex,
     the_export_streams_every_public_summary,
+    random_opens_a_public_summary,
 );
 
 /// The `content` of the `<meta property|name="{name}">` tag in `html`.
@@ -444,4 +445,26 @@ async fn the_export_streams_every_public_summary(app: TestApp) {
         "anonymous authors stay anonymous in the export"
     );
     assert!(!text.contains("secretwriter"));
+}
+
+/// `/random` sends readers to a public summary, and over many draws to more than one.
+async fn random_opens_a_public_summary(app: TestApp) {
+    let (_, _, private) = anonymous_and_private_summaries(&app).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let response = client.get(app.url("/random")).send().await.unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let id = location.strip_prefix("/summary/").unwrap().to_owned();
+        assert_ne!(id, private.id);
+        let summary = app.get(&format!("/api/v1/summaries/{id}")).await;
+        assert_eq!(summary.status(), 200, "{location} is readable by anyone");
+        seen.insert(id);
+    }
+    assert!(seen.len() > 1, "{seen:?}");
 }

@@ -55,6 +55,42 @@ pub async fn page(
         .await?)
 }
 
+/// The smallest and largest id of the rows matching `condition`.
+pub async fn id_range(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+) -> Result<Option<(i64, i64)>, sea_orm::DbErr> {
+    let range: Option<(Option<i64>, Option<i64>)> = summaries::Entity::find()
+        .select_only()
+        .expr(summaries::Column::Id.min())
+        .expr(summaries::Column::Id.max())
+        .filter(condition)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(match range {
+        Some((Some(min), Some(max))) => Some((min, max)),
+        _ => None,
+    })
+}
+
+/// The first row matching `condition` with an id of at least `id`.
+pub async fn first_from(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    id: i64,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    summaries::Entity::find()
+        .select_only()
+        .column(summaries::Column::Id)
+        .filter(condition)
+        .filter(summaries::Column::Id.gte(id))
+        .order_by_asc(summaries::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// Every row matching `condition`, newest first (exports).
 pub async fn all(
     db: &impl ConnectionTrait,

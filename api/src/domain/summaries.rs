@@ -146,6 +146,18 @@ pub(super) async fn readable(
         .ok_or(ApiError::NotFound)
 }
 
+/// A public summary picked at random: an id drawn between the smallest and largest listed one,
+/// and the first listed summary from there (two index lookups, never `ORDER BY RANDOM()`; a
+/// summary after a gap in the ids is that much likelier). `None` when nothing is listed.
+pub async fn random(db: &impl ConnectionTrait) -> Result<Option<i64>, ApiError> {
+    let listed = || Scope::public().listed(Listing::Site);
+    let Some((min, max)) = db::summaries::id_range(db, listed()).await? else {
+        return Ok(None);
+    };
+    let drawn = rand::random_range(min..=max);
+    Ok(db::summaries::first_from(db, listed(), drawn).await?)
+}
+
 /// Summaries per batch of the public export: one list page, a few queries each.
 const EXPORT_BATCH: u64 = 100;
 

@@ -1,7 +1,7 @@
 //! What crawlers and link previews see of a page without running the app: the SPA shell with
 //! the page's `<title>`, description, canonical link, Open Graph and JSON-LD written into its
 //! head, and HTTP 404 for a paper, summary or user that does not exist (or that a stranger may
-//! not see) and for a path that is no page of the app.
+//! not see) and for a path that is no page of the app; and `/random`.
 
 use std::collections::HashMap;
 
@@ -12,6 +12,24 @@ use crate::domain::scope::Scope;
 use crate::domain::{papers, summaries, users};
 use crate::error::ApiError;
 use crate::startup::AppState;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(random);
+}
+
+/// `/random`: a public summary picked at random (302, never cached), or the front page when
+/// there is none.
+#[actix_web::get("/random")]
+async fn random(state: actix_web::web::Data<AppState>) -> Result<actix_web::HttpResponse, ApiError> {
+    let location = match summaries::random(&state.db).await? {
+        Some(id) => format!("/summary/{id}"),
+        None => "/".to_owned(),
+    };
+    Ok(actix_web::HttpResponse::Found()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
 
 /// Where the server writes a page's head, in `frontend/index.html`.
 pub const META_START: &str = "<!-- page meta -->";

@@ -101,6 +101,7 @@ async fn pages_show_crawlers_their_head_without_scripts(app: TestApp) {
         "/paper/x",
         "/summary/999999",
         "/user/nobody-here",
+        "/venue/no-such-venue",
         "/no/such/page",
     ] {
         let html = app.page(missing, 404).await;
@@ -256,7 +257,13 @@ async fn the_rss_feed_carries_what_the_bots_read(app: TestApp) {
         }
     };
     assert_eq!(again("if-none-match", etag.clone()).await, 304);
-    assert_eq!(again("if-modified-since", modified.clone()).await, 304);
+    // A vote or a moderator changes a feed without changing any item's edit time, so the date
+    // informs but never answers 304 by itself.
+    assert!(
+        chrono::DateTime::parse_from_rfc2822(&modified).is_ok(),
+        "{modified}"
+    );
+    assert_eq!(again("if-modified-since", modified).await, 200);
     let voter = app.register("latevoter").await;
     let writer = app.register("latewriter").await;
     let paper: Paper = app.get_json("/api/v1/papers/resolve?key=1703.06870").await;
@@ -268,8 +275,11 @@ async fn the_rss_feed_carries_what_the_bots_read(app: TestApp) {
     )
     .await;
     upvote(&app, &voter, &late).await;
-    assert_eq!(again("if-none-match", etag).await, 200);
-    assert_eq!(again("if-modified-since", modified).await, 200);
+    assert_eq!(
+        again("if-none-match", etag).await,
+        200,
+        "a summary voted in changes the feed"
+    );
 }
 
 async fn atom_feeds_follow_a_paper_an_author_and_a_venue(app: TestApp) {
@@ -367,6 +377,9 @@ async fn the_sitemap_lists_what_crawlers_may_index(app: TestApp) {
     for missing in [
         "/sitemaps/summaries-2.xml",
         "/sitemaps/summaries-0.xml",
+        "/sitemaps/summaries-01.xml",
+        "/sitemaps/papers-200000000000000.xml",
+        "/sitemaps/papers-18446744073709551615.xml",
         "/sitemaps/nothing-1.xml",
         "/sitemaps/x.xml",
     ] {

@@ -36,6 +36,8 @@ pub struct Feed {
     pub title: String,
     /// The page the feed follows, relative to the site (`/paper/3`).
     pub page: String,
+    /// The feed's own Atom path, in one spelling whatever the request's (`/feeds/papers/3.atom`).
+    pub atom_path: String,
     pub entries: Vec<Entry>,
 }
 
@@ -53,7 +55,7 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
         limit: Some(FEED_ITEMS),
         cursor: None,
     };
-    let (title, page, summaries) = match source {
+    let (title, page, atom_path, summaries) = match source {
         Source::Site { voted_up } => {
             let filter = Filter {
                 voted_up,
@@ -69,7 +71,8 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
                 None,
             )
             .await?;
-            ("Newest summaries".to_owned(), "/".to_owned(), page.items)
+            let path = "/feeds/summaries.atom".to_owned();
+            ("Newest summaries".to_owned(), "/".to_owned(), path, page.items)
         }
         Source::Paper(id) => {
             let paper = db::papers::find(db, id).await?.ok_or(ApiError::NotFound)?;
@@ -80,6 +83,7 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
             (
                 format!("Summaries of {}", paper.title),
                 format!("/paper/{id}"),
+                format!("/feeds/papers/{id}.atom"),
                 page.items,
             )
         }
@@ -91,7 +95,8 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
             };
             let page = users::summaries(db, scope, public_url, username, &query).await?;
             let title = format!("Summaries by {}", profile.display_name);
-            (title, format!("/user/{}", profile.username), page.items)
+            let path = format!("/feeds/users/{}.atom", profile.username);
+            (title, format!("/user/{}", profile.username), path, page.items)
         }
         Source::Venue(key) => {
             let query = VenueSummariesQuery {
@@ -104,8 +109,17 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
                 return Err(ApiError::NotFound);
             };
             let venue = first.paper.venue.clone().unwrap_or_else(|| key.to_owned());
-            let path = format!("/venue/{}", shared::percent::encode(key, b""));
-            (format!("Summaries of {venue} papers"), path, page.items)
+            let encoded = shared::percent::encode(key, b"");
+            let (page_path, path) = (
+                format!("/venue/{encoded}"),
+                format!("/feeds/venues/{encoded}.atom"),
+            );
+            (
+                format!("Summaries of {venue} papers"),
+                page_path,
+                path,
+                page.items,
+            )
         }
     };
     let paper_ids = summaries.iter().filter_map(|s| s.paper.id.parse().ok()).collect();
@@ -126,5 +140,10 @@ pub async fn feed(db: &impl ConnectionTrait, public_url: &str, source: Source<'_
             Entry { summary, arxiv_id }
         })
         .collect();
-    Ok(Feed { title, page, entries })
+    Ok(Feed {
+        title,
+        page,
+        atom_path,
+        entries,
+    })
 }

@@ -41,6 +41,13 @@ pub async fn file(db: &impl ConnectionTrait, name: &str, number: u64) -> Result<
         .find(|(section_name, _)| *section_name == name)
         .ok_or(ApiError::NotFound)?;
     let index = number.checked_sub(1).ok_or(ApiError::NotFound)?;
+    // Past any offset a database can take, there is no file.
+    if index
+        .checked_mul(URLS_PER_FILE)
+        .is_none_or(|offset| offset > i64::MAX as u64)
+    {
+        return Err(ApiError::NotFound);
+    }
     let listed = Scope::public().listed(Listing::Site);
     let rows = sitemap::rows(db, *section, listed, index, URLS_PER_FILE).await?;
     if rows.is_empty() && index > 0 {

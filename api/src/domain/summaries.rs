@@ -111,9 +111,7 @@ pub async fn bibtex(
         ),
         ("howpublished", "ShortScience".to_owned()),
         ("year", date.format("%Y").to_string()),
-        ("month", date.format("%b").to_string().to_lowercase()),
         ("url", format!("{public_url}/summary/{}", summary.id)),
-        ("urldate", date.format("%Y-%m-%d").to_string()),
         (
             "note",
             format!(
@@ -129,6 +127,11 @@ pub async fn bibtex(
     for (name, value) in fields {
         entry.push_str(&format!("  {name} = {{{value}}},\n"));
     }
+    // The month is BibTeX's macro (`jan`), which styles print in their own language.
+    entry.push_str(&format!(
+        "  month = {},\n",
+        date.format("%b").to_string().to_lowercase()
+    ));
     entry.push_str("}\n");
     Ok(entry)
 }

@@ -1,8 +1,8 @@
 //! Feeds for readers and bots: RSS 2.0 at `/rss.xml` (summaries voted above zero, text cut to
 //! 500 characters) and `/rss-full.xml` (the rendered text), with the `shortscience:` elements
 //! (`arxivid`, `bibtexkey`, `votes`) the original site's feeds carried and existing bots read;
-//! Atom for all summaries, a paper's, an author's and a venue's. Every feed answers conditional
-//! GETs (`ETag`, `Last-Modified`).
+//! Atom for all summaries, a paper's, an author's and a venue's. Every feed has an `ETag` that
+//! answers `If-None-Match` with 304, and a `Last-Modified`.
 
 use actix_web::http::header::{self, HeaderValue, HttpDate};
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -87,11 +87,7 @@ async fn venue_atom(
 
 async fn atom(state: &AppState, req: &HttpRequest, source: Source<'_>) -> Result<HttpResponse, ApiError> {
     let feed = feeds::feed(&state.db, &state.config.public_url, source).await?;
-    Ok(respond(
-        req,
-        &feed,
-        write_atom(&state.config.public_url, req.path(), &feed),
-    ))
+    Ok(respond(req, &feed, write_atom(&state.config.public_url, &feed)))
 }
 
 /// The newest change among the items, to the second (what `Last-Modified` can say).
@@ -103,30 +99,23 @@ fn last_modified(feed: &Feed) -> Option<DateTime<Utc>> {
         .and_then(|t| DateTime::from_timestamp(t.timestamp(), 0))
 }
 
-/// The feed, or 304 when the reader's copy is current: `If-None-Match` against a tag of the
-/// bytes, or else `If-Modified-Since` against the newest item.
+/// The feed, or 304 when the reader's copy is current by `If-None-Match` against a tag of the
+/// bytes (weak: compression gives other bytes of the same feed). `Last-Modified` (the newest
+/// item's last edit) is sent to inform, but never answers `If-Modified-Since`: a vote, a
+/// moderator or a deletion changes a feed without changing any item's edit time.
 fn respond(req: &HttpRequest, feed: &Feed, (content_type, body): (&'static str, String)) -> HttpResponse {
-    let etag = format!("\"{}\"", &crate::hashing::sha256_hex(body.as_bytes())[..32]);
-    let modified = last_modified(feed);
-    let current = match req
+    let tag = &crate::hashing::sha256_hex(body.as_bytes())[..32];
+    let etag = format!("W/\"{tag}\"");
+    let current = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-    {
-        Some(wanted) => wanted
-            .split(',')
-            .map(|tag| tag.trim().trim_start_matches("W/"))
-            .any(|tag| tag == etag || tag == "*"),
-        None => req
-            .headers()
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<HttpDate>().ok())
-            .zip(modified)
-            .is_some_and(|(since, modified)| {
-                std::time::SystemTime::from(since) >= std::time::SystemTime::from(modified)
-            }),
-    };
+        .is_some_and(|wanted| {
+            wanted
+                .split(',')
+                .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
+                .any(|t| t == tag || t == "*")
+        });
     let mut response = if current {
         HttpResponse::NotModified()
     } else {
@@ -135,7 +124,7 @@ fn respond(req: &HttpRequest, feed: &Feed, (content_type, body): (&'static str, 
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)));
-    if let Some(modified) = modified {
+    if let Some(modified) = last_modified(feed) {
         response.insert_header((
             header::LAST_MODIFIED,
             HttpDate::from(std::time::SystemTime::from(modified)),
@@ -242,8 +231,8 @@ fn write_rss(public_url: &str, path: &str, feed: &Feed, full: bool) -> (&'static
     ("application/rss+xml; charset=utf-8", out)
 }
 
-fn write_atom(public_url: &str, path: &str, feed: &Feed) -> (&'static str, String) {
-    let self_url = format!("{public_url}{path}");
+fn write_atom(public_url: &str, feed: &Feed) -> (&'static str, String) {
+    let self_url = format!("{public_url}{}", feed.atom_path);
     let mut out = String::with_capacity(1024 + feed.entries.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:shortscience=\"");
     out.push_str(NAMESPACE);

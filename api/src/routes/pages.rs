@@ -68,6 +68,8 @@ pub struct PageMeta {
     pub canonical: Option<String>,
     /// Open Graph type: `website`, `article` or `profile`.
     pub kind: &'static str,
+    /// Kept out of search engines (an unlisted summary opened by its share link).
+    pub noindex: bool,
     pub json_ld: Option<Value>,
 }
 
@@ -78,6 +80,7 @@ impl PageMeta {
             description: SITE_DESCRIPTION.to_owned(),
             canonical: None,
             kind: "website",
+            noindex: false,
             json_ld: None,
         }
     }
@@ -94,6 +97,9 @@ impl PageMeta {
         meta(&mut out, "property", "og:title", &self.title);
         meta(&mut out, "property", "og:description", &self.description);
         meta(&mut out, "name", "twitter:card", "summary");
+        if self.noindex {
+            meta(&mut out, "name", "robots", "noindex");
+        }
         if let Some(canonical) = &self.canonical {
             meta(&mut out, "property", "og:url", canonical);
             out.push_str("<link rel=\"canonical\" href=\"");
@@ -154,7 +160,7 @@ pub async fn meta_for(state: &AppState, req: &HttpRequest) -> Result<Option<Page
             summary(state, id, query.get("share").map(String::as_str)).await
         }
         ["user", username] => user(state, username).await,
-        ["venue", _] => Ok(PageMeta::site()),
+        ["venue", key] => venue(state, key).await,
         _ if APP_PAGES.contains(&path) => Ok(PageMeta::site()),
         _ => Err(ApiError::NotFound),
     };
@@ -228,6 +234,7 @@ async fn paper(state: &AppState, id: &str) -> Result<PageMeta, ApiError> {
         description: about,
         canonical: Some(url),
         kind: "article",
+        noindex: false,
         json_ld: Some(article),
     })
 }
@@ -261,7 +268,34 @@ async fn summary(state: &AppState, id: &str, share: Option<&str>) -> Result<Page
         description: description(&summary.body_markdown),
         canonical: Some(url),
         kind: "article",
+        noindex: summary.visibility != shared::api::Visibility::Public,
         json_ld: Some(review),
+    })
+}
+
+/// A venue's page: 404 unless it has a summary strangers may list.
+async fn venue(state: &AppState, encoded_key: &str) -> Result<PageMeta, ApiError> {
+    let key = percent_encoding::percent_decode_str(encoded_key)
+        .decode_utf8()
+        .map_err(|_| ApiError::NotFound)?
+        .into_owned();
+    let query = shared::api::VenueSummariesQuery {
+        year: None,
+        limit: Some(1),
+        cursor: None,
+    };
+    let public_url = &state.config.public_url;
+    let page = papers::venue_summaries(&state.db, Scope::public(), public_url, &key, &query).await?;
+    let venue = page.items.first().ok_or(ApiError::NotFound)?;
+    let name = venue.paper.venue.clone().unwrap_or_else(|| key.clone());
+    Ok(PageMeta {
+        title: format!("{name} · ShortScience"),
+        description: format!("Summaries of papers from {name} on ShortScience."),
+        canonical: Some(format!(
+            "{public_url}/venue/{}",
+            shared::percent::encode(&key, b"")
+        )),
+        ..PageMeta::site()
     })
 }
 
@@ -283,6 +317,7 @@ async fn user(state: &AppState, username: &str) -> Result<PageMeta, ApiError> {
         description: about,
         canonical: Some(url),
         kind: "profile",
+        noindex: false,
         json_ld: Some(page),
     })
 }
@@ -298,6 +333,7 @@ mod tests {
             description: description("line one\n\nline   two"),
             canonical: Some("https://example.org/paper/1".to_owned()),
             kind: "article",
+            noindex: true,
             json_ld: Some(json!({"name": "</script><script>alert(1)</script>"})),
         };
         let html = meta.to_html();
@@ -308,5 +344,9 @@ mod tests {
         assert!(html.contains("content=\"line one line two\""), "{html}");
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         assert!(html.contains("\\u003c/script>\\u003cscript>"), "{html}");
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{html}"
+        );
     }
 }

@@ -16,7 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn robots(state: web::Data<AppState>) -> HttpResponse {
     let body = format!(
         "User-agent: *\nDisallow: /api/\nDisallow: /write\nDisallow: /settings\nDisallow: /notifications\n\
-         Disallow: /me/\nDisallow: /moderation\n\nSitemap: {}/sitemap.xml\n",
+         Disallow: /me/\nDisallow: /moderation\nDisallow: /random\n\nSitemap: {}/sitemap.xml\n",
         state.config.public_url
     );
     HttpResponse::Ok()
@@ -45,8 +45,12 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 
 #[get("/sitemaps/{file}.xml")]
 async fn file(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let (section, number) = file.rsplit_once('-').ok_or(ApiError::NotFound)?;
-    let number = number.parse().map_err(|_| ApiError::NotFound)?;
+    let (section, digits) = file.rsplit_once('-').ok_or(ApiError::NotFound)?;
+    let number: u64 = digits.parse().map_err(|_| ApiError::NotFound)?;
+    // One name per file: `papers-01` is not `papers-1`.
+    if number.to_string() != digits {
+        return Err(ApiError::NotFound);
+    }
     let urls = sitemap::file(&state.db, section, number).await?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",

@@ -458,6 +458,15 @@ async fn the_export_streams_every_public_summary(app: TestApp) {
         "anonymous authors stay anonymous in the export"
     );
     assert!(!text.contains("secretwriter"));
+    // A client that accepts only text gets the same lines as text.
+    let as_text = reqwest::Client::new()
+        .get(app.url("/api/v1/export/summaries.ndjson"))
+        .header("accept", "text/plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_text.headers()["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(as_text.text().await.unwrap().lines().count(), exported.len());
 }
 
 /// `/random` sends readers to a public summary, and over many draws to more than one.

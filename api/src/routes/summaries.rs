@@ -133,18 +133,32 @@ async fn get_summary_bibtex(
 }
 
 /// Every public summary with its paper, newest first: one `Summary` JSON document per line
-/// (NDJSON), streamed, for scripts and mirrors.
+/// (NDJSON), streamed, for scripts and mirrors. Sent as `application/x-ndjson`, or as
+/// `text/plain` to a client that accepts only that (generators that know no NDJSON).
 #[utoipa::path(
     tag = "summaries",
     operation_id = "export_summaries",
     responses(
-        (status = 200, description = "One `Summary` per line", body = String, content_type = "application/x-ndjson"),
+        (status = 200, description = "One `Summary` JSON document per line", content(
+            (String = "application/x-ndjson"),
+            (String = "text/plain"),
+        )),
     )
 )]
 #[get("/export/summaries.ndjson")]
-async fn export_summaries(state: web::Data<AppState>) -> HttpResponse {
+async fn export_summaries(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let content_type = if accept.contains("text/plain") && !accept.contains("application/x-ndjson") {
+        "text/plain; charset=utf-8"
+    } else {
+        "application/x-ndjson"
+    };
     HttpResponse::Ok()
-        .content_type("application/x-ndjson")
+        .content_type(content_type)
         .streaming(summaries::export_public(
             state.db.clone(),
             state.config.public_url.clone(),

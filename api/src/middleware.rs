@@ -177,7 +177,7 @@ pub async fn conditional_get(
 }
 
 /// Weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored; `*` matches anything.
-fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+pub fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
     let (Ok(wanted), Ok(etag)) = (if_none_match.to_str(), etag.to_str()) else {
         return false;
     };

@@ -104,18 +104,12 @@ fn last_modified(feed: &Feed) -> Option<DateTime<Utc>> {
 /// item's last edit) is sent to inform, but never answers `If-Modified-Since`: a vote, a
 /// moderator or a deletion changes a feed without changing any item's edit time.
 fn respond(req: &HttpRequest, feed: &Feed, (content_type, body): (&'static str, String)) -> HttpResponse {
-    let tag = &crate::hashing::sha256_hex(body.as_bytes())[..32];
-    let etag = format!("W/\"{tag}\"");
+    let etag = format!("W/\"{}\"", &crate::hashing::sha256_hex(body.as_bytes())[..32]);
     let current = req
         .headers()
         .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|wanted| {
-            wanted
-                .split(',')
-                .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
-                .any(|t| t == tag || t == "*")
-        });
+        .zip(HeaderValue::from_str(&etag).ok())
+        .is_some_and(|(wanted, etag)| crate::middleware::etag_matches(wanted, &etag));
     let mut response = if current {
         HttpResponse::NotModified()
     } else {

@@ -56,6 +56,7 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     worker: JoinHandle<()>,
+    popularity: JoinHandle<()>,
 }
 
 impl Application {
@@ -86,6 +87,7 @@ impl Application {
         )?;
         let outbox = Outbox::default();
         let worker = outbox.spawn_worker(db.clone(), mailer, config.public_url.clone());
+        let popularity = spawn_popularity_job(db.clone());
         // Counted from here: the handlers' statements, not the worker's polling.
         let metrics = Metrics::new()?;
         let mut db = db;
@@ -146,6 +148,7 @@ impl Application {
             address,
             server,
             worker,
+            popularity,
         })
     }
 
@@ -163,8 +166,25 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.worker.abort();
+        self.popularity.abort();
         served
     }
+}
+
+/// How often popularity is recomputed from views and votes.
+const POPULARITY_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Recomputes popularity at start and then every [`POPULARITY_EVERY`].
+fn spawn_popularity_job(db: DatabaseConnection) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(POPULARITY_EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(err) = crate::domain::views::refresh(&db, db::now()).await {
+                tracing::error!(error = %err, "popularity: recomputing failed");
+            }
+        }
+    })
 }
 
 /// The OpenAPI document of the service, collected from the routes.

@@ -16,7 +16,7 @@ use shared::accounts::{
 use shared::api::{
     Comment, CommentChange, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest,
     NewSummaryRequest, NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, Summary,
-    SummaryChange, SummarySort, Venue, VoteRequest, VoteResponse,
+    SummaryChange, SummaryFeedQuery, SummarySort, Venue, VoteRequest, VoteResponse,
 };
 use shared::moderation::{Report, ReportAction, ReportRequest, ResolveReportRequest};
 use shared::problem::FieldErrors;
@@ -102,10 +102,31 @@ impl ApiError {
 // Papers and summaries (public)
 // ---------------------------------------------------------------------------------------------
 
-/// `GET /summaries?sort=…`: one page of all public summaries.
-pub async fn list_summaries(sort: SummarySort, cursor: Option<&str>) -> Result<Page<Summary>, ApiError> {
-    let request = page_query(Request::get(&format!("{BASE}/summaries")), cursor);
-    get_json(request.query([("sort", sort_name(sort))])).await
+/// `GET /summaries?sort=…&period=…&category=…&tag=…`: one page of the site's summaries.
+pub async fn list_summaries(
+    feed: &SummaryFeedQuery,
+    cursor: Option<&str>,
+) -> Result<Page<Summary>, ApiError> {
+    let mut request = page_query(Request::get(&format!("{BASE}/summaries")), cursor)
+        .query([("sort", feed.sort.as_str()), ("period", feed.period.as_str())]);
+    if let Some(category) = feed.category {
+        request = request.query([("category", category.as_str())]);
+    }
+    if let Some(tag) = &feed.tag {
+        request = request.query([("tag", tag.as_str())]);
+    }
+    get_json(request).await
+}
+
+/// `POST /summaries/{id}/views` or `/papers/{id}/views`: counts the page being read. What
+/// becomes of it does not concern the reader.
+pub fn count_view(kind: &str, id: &str, share: Option<&str>) {
+    let url = with_share(format!("{BASE}/{kind}/{}/views", encode_segment(id)), share);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(request) = Request::post(&url).build() {
+            let _ = send(request).await;
+        }
+    });
 }
 
 /// `GET /papers/{id}/summaries?sort=…`: one page of a paper's summaries.
@@ -115,7 +136,7 @@ pub async fn list_paper_summaries(
     cursor: Option<&str>,
 ) -> Result<Page<Summary>, ApiError> {
     let url = format!("{BASE}/papers/{}/summaries", encode_segment(paper_id));
-    get_json(page_query(Request::get(&url), cursor).query([("sort", sort_name(sort))])).await
+    get_json(page_query(Request::get(&url), cursor).query([("sort", sort.as_str())])).await
 }
 
 /// `GET /papers/{id}`.
@@ -207,20 +228,12 @@ async fn read_as_reader<T: DeserializeOwned>(session: &SessionHandle, url: &str)
     }
 }
 
-/// The wire name of a sort order; a match rather than a string copy so that a new variant in
-/// `shared` fails to compile here instead of sending a wrong name.
-pub fn sort_name(sort: SummarySort) -> &'static str {
-    match sort {
-        SummarySort::New => "new",
-        SummarySort::Top => "top",
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Users (public)
 // ---------------------------------------------------------------------------------------------
 
-/// The wire name of a user directory order (see [`sort_name`]).
+/// The wire name of a user directory order; a match rather than a string copy so that a new
+/// variant in `shared` fails to compile here instead of sending a wrong name.
 pub fn user_sort_name(sort: UserSort) -> &'static str {
     match sort {
         UserSort::Score => "score",

@@ -8,6 +8,7 @@ mod m20261201_000002_paper_keys;
 mod m20261201_000003_live_summaries;
 mod m20261201_000004_notifications;
 mod m20261201_000005_moderation;
+mod m20261202_000001_discovery;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_live_summaries::Migration),
             Box::new(m20261201_000004_notifications::Migration),
             Box::new(m20261201_000005_moderation::Migration),
+            Box::new(m20261202_000001_discovery::Migration),
         ]
     }
 }

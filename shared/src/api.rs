@@ -518,6 +518,8 @@ pub struct Summary {
 pub const MAX_SUMMARY_MARKDOWN: usize = 100_000;
 /// Most tags on one summary.
 pub const MAX_TAGS: usize = 10;
+/// Longest tag, in characters.
+pub const MAX_TAG: usize = 40;
 
 /// The licence a summary is published under (SPDX ids).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -844,6 +846,56 @@ pub enum SummarySort {
     New,
     /// Highest score first.
     Top,
+    /// Most read and voted on lately: page views and votes of the last two weeks, each worth
+    /// half as much per two days of age (kept current by a job every few minutes).
+    Popular,
+}
+
+impl SummarySort {
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SummarySort::New => "new",
+            SummarySort::Top => "top",
+            SummarySort::Popular => "popular",
+        }
+    }
+}
+
+/// How far back `sort=top` looks: summaries written in the last day, week or month, or ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    #[default]
+    All,
+}
+
+impl Period {
+    pub const ALL: [Period; 4] = [Period::Day, Period::Week, Period::Month, Period::All];
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::All => "all",
+        }
+    }
+
+    /// Its length in days; `None` for all time.
+    pub fn days(self) -> Option<i64> {
+        match self {
+            Period::Day => Some(1),
+            Period::Week => Some(7),
+            Period::Month => Some(30),
+            Period::All => None,
+        }
+    }
 }
 
 /// Order of a paper list.
@@ -856,6 +908,8 @@ pub enum PaperSort {
     Recent,
     /// Most summaries first.
     MostSummarized,
+    /// Most read lately, with the popularity of its summaries (see `SummarySort::Popular`).
+    Popular,
 }
 
 /// Query of `GET /summaries` and `GET /papers/{id}/summaries`.
@@ -866,6 +920,35 @@ pub enum PaperSort {
 pub struct SummaryListQuery {
     #[serde(default)]
     pub sort: SummarySort,
+    /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of `GET /summaries`: the site's summaries in one order, narrowed by any of the filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct SummaryFeedQuery {
+    #[serde(default)]
+    pub sort: SummarySort,
+    /// With `sort=top`: only summaries written in this period (default `all`). Ignored by the
+    /// other orders.
+    #[serde(default)]
+    pub period: Period,
+    /// Only summaries of papers in this field.
+    pub category: Option<Category>,
+    /// Only summaries with this tag (as stored: lowercase, `-` for spaces).
+    #[cfg_attr(feature = "openapi", param(max_length = 40))]
+    pub tag: Option<String>,
+    /// Only summaries of this paper (its id).
+    pub paper: Option<String>,
+    /// Only this author's summaries that carry their name (their username).
+    #[cfg_attr(feature = "openapi", param(max_length = 40))]
+    pub author: Option<String>,
     /// Page size, 1 to 100 (default 20).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u64>,
@@ -889,7 +972,9 @@ pub struct GetSummaryQuery {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct PaperListQuery {
-    /// Words that must all appear in the title.
+    /// Words to find in the title, authors or abstract (full-text search; the last word may
+    /// be the start of a word). Papers are still listed in `sort` order.
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
     pub venue: Option<String>,
     pub year: Option<i32>,
@@ -925,4 +1010,96 @@ mod tests {
         assert!(change(r#"{"year": 2017.5}"#).is_err());
         assert!(change(r#"{"year": 1e12}"#).is_err());
     }
+}
+
+/// Longest search query, in characters.
+pub const MAX_SEARCH_QUERY: usize = 200;
+/// Search hits go this deep at most (ranked lists are paged by position).
+pub const MAX_SEARCH_DEPTH: u64 = 1000;
+
+/// What `GET /search` looks through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SearchType {
+    Papers,
+    Summaries,
+    #[default]
+    All,
+}
+
+/// Query of `GET /search`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Words to find. Any text is accepted: words are letters and digits, everything else
+    /// separates them, all words must match, and the last may be the start of a word.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 200))]
+    pub q: String,
+    #[serde(default, rename = "type")]
+    pub kind: SearchType,
+    /// Only papers (and summaries of papers) in this field.
+    pub category: Option<Category>,
+    /// Only papers (and summaries of papers) of this year.
+    pub year: Option<i32>,
+    /// Page size, 1 to 100 (default 20).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Whether a hit is a paper or a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Paper,
+    Summary,
+}
+
+/// One search hit, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    pub kind: HitKind,
+    /// Relevance: larger is better; comparable within one answer.
+    pub rank: f64,
+    /// The matching passage as HTML: text escaped, matched words in `<mark>`.
+    pub snippet: String,
+    /// The paper (for summary hits too: the paper summarised).
+    pub paper: PaperRef,
+    /// The summary, for summary hits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+}
+
+/// Page views of one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayViews {
+    /// The UTC day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub day: String,
+    pub views: i64,
+}
+
+/// A summary's readers over the last days (its author and moderators only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ViewStats {
+    /// Every view since the summary was written (one per reader per hour).
+    pub total: i64,
+    /// The last 30 days, oldest first, days without views included.
+    pub days: Vec<DayViews>,
+}
+
+/// A tag and how many listed summaries carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagCount {
+    pub tag: String,
+    pub summary_count: i64,
 }

@@ -1,9 +1,10 @@
 //! The little SQL that differs between SQLite and PostgreSQL, behind one trait with one
 //! implementation per backend. Statements are built with sea-query, never by formatting text.
-//! Full-text search will be its next user.
+//! Full-text search is the largest part: SQLite's FTS5 tables against PostgreSQL's `tsvector`
+//! columns.
 
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement,
+    Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement, SimpleExpr,
 };
 use sea_orm::{
     AccessMode, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, PrimaryKeyTrait, QuerySelect,
@@ -11,6 +12,7 @@ use sea_orm::{
 };
 
 use super::entity::{papers, summaries, users};
+use super::search::{MARK_END, MARK_START, Target, TextQuery, table};
 
 /// What a backend spells its own way.
 pub trait Dialect: Sync {
@@ -26,7 +28,20 @@ pub trait Dialect: Sync {
 
     /// Options of a read-only transaction that sees one state of the database throughout.
     fn snapshot(&self) -> TransactionOptions;
+
+    /// A condition on the target's table: the row matches the query.
+    fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr;
+
+    /// `id` and `relevance` (larger is better) of the target's rows matching the query.
+    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement;
+
+    /// `id` and `snippet` of the given rows: a short passage around the matches, matched words
+    /// between [`MARK_START`] and [`MARK_END`].
+    fn snippets(&self, target: Target, query: &TextQuery, ids: Vec<i64>) -> SelectStatement;
 }
+
+/// Words of a snippet.
+const SNIPPET_WORDS: u32 = 32;
 
 /// SQLite: write transactions start with `BEGIN IMMEDIATE` (`db::begin_write`), which takes
 /// the one write lock of the database, and `AUTOINCREMENT` ids follow the largest row.
@@ -45,6 +60,71 @@ impl Dialect for Sqlite {
     fn snapshot(&self) -> TransactionOptions {
         TransactionOptions::default()
     }
+
+    /// `id IN (SELECT rowid FROM …_search WHERE …_search MATCH ?)`.
+    fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr {
+        let index = fts_table(target);
+        Expr::col((table(target), Alias::new("id"))).in_subquery(
+            Query::select()
+                .expr(Expr::cust("rowid"))
+                .from(Alias::new(index))
+                .and_where(fts_match(target, query))
+                .to_owned(),
+        )
+    }
+
+    /// BM25 over the FTS table, joined to the rows (a title word weighs most).
+    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement {
+        let index = fts_table(target);
+        let bm25 = match target {
+            Target::Papers => "-bm25(paper_search, 10.0, 5.0, 1.0)",
+            Target::Summaries => "-bm25(summary_search)",
+        };
+        Query::select()
+            .column((table(target), Alias::new("id")))
+            .expr_as(Expr::cust(bm25), Alias::new("relevance"))
+            .from(table(target))
+            .inner_join(
+                Alias::new(index),
+                Expr::col((Alias::new(index), Alias::new("rowid"))).equals((table(target), Alias::new("id"))),
+            )
+            .and_where(fts_match(target, query))
+            .to_owned()
+    }
+
+    fn snippets(&self, target: Target, query: &TextQuery, ids: Vec<i64>) -> SelectStatement {
+        let index = fts_table(target);
+        // Column -1: whichever column matched best.
+        let snippet = format!(
+            "snippet({index}, -1, char({}), char({}), '…', {SNIPPET_WORDS})",
+            u32::from(MARK_START),
+            u32::from(MARK_END)
+        );
+        Query::select()
+            .expr_as(Expr::cust("rowid"), Alias::new("id"))
+            .expr_as(Expr::cust(snippet), Alias::new("snippet"))
+            .from(Alias::new(index))
+            .and_where(fts_match(target, query))
+            .and_where(Expr::cust("rowid").is_in(ids))
+            .to_owned()
+    }
+}
+
+fn fts_table(target: Target) -> &'static str {
+    match target {
+        Target::Papers => "paper_search",
+        Target::Summaries => "summary_search",
+    }
+}
+
+/// `…_search MATCH '"word" "word" "start"*'`: each word a quoted string (quotes doubled, though
+/// words are letters and digits only), the last one a prefix.
+fn fts_match(target: Target, query: &TextQuery) -> SimpleExpr {
+    let (head, last) = query.split_last();
+    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+    let mut text: Vec<String> = head.iter().map(|w| quote(w)).collect();
+    text.push(format!("{}*", quote(last)));
+    Expr::cust_with_values(format!("{} MATCH ?", fts_table(target)), [text.join(" ")])
 }
 
 /// PostgreSQL: `SELECT … FOR UPDATE`, and identity sequences that explicit ids do not move.
@@ -82,6 +162,74 @@ impl Dialect for Postgres {
             ..TransactionOptions::default()
         }
     }
+
+    /// `search_vector @@ query`, served by the GIN index.
+    fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr {
+        let (sql, values) = ts_query(query);
+        Expr::cust_with_values(
+            format!("\"{}\".\"search_vector\" @@ {sql}", target_name(target)),
+            values,
+        )
+    }
+
+    /// `ts_rank`, as a double (it is a `real`).
+    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement {
+        let (sql, values) = ts_query(query);
+        Query::select()
+            .column((table(target), Alias::new("id")))
+            .expr_as(
+                Expr::cust_with_values(
+                    format!(
+                        "ts_rank(\"{}\".\"search_vector\", {sql})::float8",
+                        target_name(target)
+                    ),
+                    values,
+                ),
+                Alias::new("relevance"),
+            )
+            .from(table(target))
+            .and_where(self.matches(target, query))
+            .to_owned()
+    }
+
+    fn snippets(&self, target: Target, query: &TextQuery, ids: Vec<i64>) -> SelectStatement {
+        let (sql, mut values) = ts_query(query);
+        let text = match target {
+            Target::Papers => "concat_ws(' — ', \"title\", \"abstract\")",
+            Target::Summaries => "\"body_markdown\"",
+        };
+        values.push(format!(
+            "StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\", MaxWords={SNIPPET_WORDS}, \
+             MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
+        ));
+        Query::select()
+            .column((table(target), Alias::new("id")))
+            .expr_as(
+                Expr::cust_with_values(format!("ts_headline('english', {text}, {sql}, $3)"), values),
+                Alias::new("snippet"),
+            )
+            .from(table(target))
+            .and_where(Expr::col((table(target), Alias::new("id"))).is_in(ids))
+            .to_owned()
+    }
+}
+
+fn target_name(target: Target) -> &'static str {
+    match target {
+        Target::Papers => "papers",
+        Target::Summaries => "summaries",
+    }
+}
+
+/// The words as a `tsquery` (values `$1` and `$2`), made by PostgreSQL itself so that no text can be read as query
+/// syntax: `plainto_tsquery` of the words, the last one's lexemes made prefixes, joined with
+/// `&`. Only stop words: an empty query, which matches nothing.
+fn ts_query(query: &TextQuery) -> (String, Vec<String>) {
+    let (head, last) = query.split_last();
+    let sql = "to_tsquery('simple', concat_ws(' & ', \
+               nullif(plainto_tsquery('english', $1)::text, ''), \
+               nullif(plainto_tsquery('english', $2)::text, '') || ':*'))";
+    (sql.to_owned(), vec![head.join(" "), last.to_owned()])
 }
 
 /// The dialect of a connection's backend.

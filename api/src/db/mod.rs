@@ -12,9 +12,11 @@ pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod papers;
+pub mod search;
 pub mod sitemap;
 pub mod summaries;
 pub mod uploads;
+pub mod views;
 
 use std::path::Path;
 use std::time::Duration;

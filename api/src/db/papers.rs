@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, Unchanged,
@@ -11,6 +11,7 @@ use shared::api::{PaperListQuery, PaperSort};
 
 use super::entity::{paper_follows, paper_keys, papers, summaries};
 use super::pagination::Cursor;
+use super::search::TextQuery;
 use crate::error::ApiError;
 
 /// The cursor key of a row in an order.
@@ -18,6 +19,7 @@ pub fn key_of(row: &papers::Model, sort: PaperSort) -> i64 {
     match sort {
         PaperSort::Recent => row.created_at.timestamp_micros(),
         PaperSort::MostSummarized => i64::from(row.summary_count),
+        PaperSort::Popular => row.popularity,
     }
 }
 
@@ -31,12 +33,15 @@ pub async fn page(
     let column = match query.sort {
         PaperSort::Recent => papers::Column::CreatedAt,
         PaperSort::MostSummarized => papers::Column::SummaryCount,
+        PaperSort::Popular => papers::Column::Popularity,
     };
-    let mut select = papers::Entity::find().filter(filters(query));
+    let mut select = papers::Entity::find().filter(filters(db, query));
     if let Some(after) = after {
         select = select.filter(match query.sort {
             PaperSort::Recent => after.rows_after(column, papers::Column::Id, after.key_time()?),
-            PaperSort::MostSummarized => after.rows_after(column, papers::Column::Id, after.key),
+            PaperSort::MostSummarized | PaperSort::Popular => {
+                after.rows_after(column, papers::Column::Id, after.key)
+            }
         });
     }
     Ok(select
@@ -47,25 +52,21 @@ pub async fn page(
         .await?)
 }
 
-fn filters(query: &PaperListQuery) -> Condition {
+fn filters(db: &impl ConnectionTrait, query: &PaperListQuery) -> Condition {
     // A merged paper lives on as the paper it was merged into.
     let mut condition = Condition::all().add(papers::Column::MergedInto.is_null());
-    let texts = [query.q.as_deref(), query.venue.as_deref()];
-    if texts.into_iter().flatten().any(|t| !super::accounts::storable(t)) {
-        // No stored text holds NUL (PostgreSQL cannot): nothing matches.
-        return Condition::all().add(Expr::val(false));
-    }
     if let Some(q) = query.q.as_deref() {
-        // Every word must appear in the title, case-insensitively on both backends.
-        for word in q.split_whitespace().take(10) {
-            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-            condition = condition.add(
-                Expr::expr(Func::lower(Expr::col(papers::Column::Title)))
-                    .like(LikeExpr::new(pattern).escape('\\')),
-            );
+        // The full-text index; a query without a word matches nothing.
+        match TextQuery::parse(q) {
+            Some(words) => condition = condition.add(super::search::paper_matches(db, &words)),
+            None => return Condition::all().add(Expr::val(false)),
         }
     }
     if let Some(venue) = query.venue.as_deref() {
+        if !super::accounts::storable(venue) {
+            // No stored text holds NUL (PostgreSQL cannot): nothing matches.
+            return Condition::all().add(Expr::val(false));
+        }
         condition = condition.add(papers::Column::Venue.eq(venue));
     }
     if let Some(year) = query.year {
@@ -75,10 +76,6 @@ fn filters(query: &PaperListQuery) -> Condition {
         condition = condition.add(papers::Column::Category.eq(category));
     }
     condition
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<papers::Model>, sea_orm::DbErr> {
@@ -257,6 +254,16 @@ pub fn of_venue(venue_key: &str, year: Option<i32>) -> Condition {
     if let Some(year) = year {
         papers_of.and_where(Expr::col(papers::Column::Year).eq(year));
     }
+    Condition::all().add(super::entity::summaries::Column::PaperId.in_subquery(papers_of))
+}
+
+/// The condition "the summary's paper is in this field", for summary lists.
+pub fn of_category(category: shared::api::Category) -> Condition {
+    let papers_of = sea_orm::sea_query::Query::select()
+        .column(papers::Column::Id)
+        .from(papers::Entity)
+        .and_where(Expr::col(papers::Column::Category).eq(category))
+        .to_owned();
     Condition::all().add(super::entity::summaries::Column::PaperId.in_subquery(papers_of))
 }
 

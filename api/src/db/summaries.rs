@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Unchanged,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, Unchanged,
 };
 use shared::api::SummarySort;
 
@@ -20,6 +20,7 @@ fn sort_column(sort: SummarySort) -> summaries::Column {
     match sort {
         SummarySort::New => summaries::Column::CreatedAt,
         SummarySort::Top => summaries::Column::Score,
+        SummarySort::Popular => summaries::Column::Popularity,
     }
 }
 
@@ -28,6 +29,7 @@ pub fn key_of(row: &summaries::Model, sort: SummarySort) -> i64 {
     match sort {
         SummarySort::New => row.created_at.timestamp_micros(),
         SummarySort::Top => i64::from(row.score),
+        SummarySort::Popular => row.popularity,
     }
 }
 
@@ -45,6 +47,7 @@ pub async fn page(
         select = select.filter(match sort {
             SummarySort::New => after.rows_after(column, summaries::Column::Id, after.key_time()?),
             SummarySort::Top => after.rows_after(column, summaries::Column::Id, after.key),
+            SummarySort::Popular => after.rows_after(column, summaries::Column::Id, after.key),
         });
     }
     Ok(select
@@ -53,6 +56,16 @@ pub async fn page(
         .limit(fetch)
         .all(db)
         .await?)
+}
+
+/// The condition "the summary carries this tag".
+pub fn tagged(tag: &str) -> Condition {
+    let tagged = Query::select()
+        .column(summary_tags::Column::SummaryId)
+        .from(summary_tags::Entity)
+        .and_where(Expr::col(summary_tags::Column::Tag).eq(tag))
+        .to_owned();
+    Condition::all().add(summaries::Column::Id.in_subquery(tagged))
 }
 
 /// The smallest and largest id of the rows matching `condition`.
@@ -295,4 +308,75 @@ pub async fn papers_of_author(db: &impl ConnectionTrait, author_id: i64) -> Resu
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
+}
+
+/// The most used tags of the rows matching `condition`, with how many carry each.
+pub async fn tag_counts(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    limit: u64,
+) -> Result<Vec<(String, i64)>, sea_orm::DbErr> {
+    let listed = Query::select()
+        .column(summaries::Column::Id)
+        .from(summaries::Entity)
+        .cond_where(condition)
+        .to_owned();
+    let count = Expr::col(summary_tags::Column::SummaryId).count();
+    summary_tags::Entity::find()
+        .select_only()
+        .column(summary_tags::Column::Tag)
+        .expr(count.clone())
+        .filter(summary_tags::Column::SummaryId.in_subquery(listed))
+        .group_by(summary_tags::Column::Tag)
+        .order_by_desc(count)
+        .order_by_asc(summary_tags::Column::Tag)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Per paper, over the rows matching `condition` (a listing): how many were written since
+/// `since`, and the net votes cast on them since then.
+pub async fn activity_since(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    since: DateTime<Utc>,
+) -> Result<HashMap<i64, i64>, sea_orm::DbErr> {
+    let written: Vec<(i64, i64)> = summaries::Entity::find()
+        .select_only()
+        .column(summaries::Column::PaperId)
+        .expr(Expr::col(summaries::Column::Id).count())
+        .filter(condition.clone())
+        .filter(summaries::Column::CreatedAt.gte(since))
+        .group_by(summaries::Column::PaperId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let voted: Vec<(i64, i64)> = votes::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col((summaries::Entity, summaries::Column::PaperId)),
+            "paper_id",
+        )
+        .expr(
+            Expr::col((votes::Entity, votes::Column::Value))
+                .sum()
+                .cast_as(Alias::new("bigint")),
+        )
+        .join(JoinType::InnerJoin, votes::Relation::Summary.def())
+        .filter(condition)
+        .filter(votes::Column::UpdatedAt.gte(since))
+        .group_by(Expr::col((summaries::Entity, summaries::Column::PaperId)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut activity: HashMap<i64, i64> = HashMap::new();
+    for (paper, count) in written {
+        *activity.entry(paper).or_default() += 3 * count;
+    }
+    for (paper, net) in voted {
+        *activity.entry(paper).or_default() += net;
+    }
+    Ok(activity)
 }

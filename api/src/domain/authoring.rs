@@ -6,8 +6,8 @@
 
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use shared::api::{
-    DiffLine, LineChange, MAX_SUMMARY_MARKDOWN, MAX_TAGS, NewSummaryRequest, RenderResponse, Revision,
-    RevisionDiff, RevisionInfo, Summary, SummaryChange, Visibility, VoteResponse,
+    DiffLine, LineChange, MAX_SUMMARY_MARKDOWN, MAX_TAG, MAX_TAGS, NewSummaryRequest, RenderResponse,
+    Revision, RevisionDiff, RevisionInfo, Summary, SummaryChange, Visibility, VoteResponse,
 };
 use shared::markdown::render_markdown;
 use shared::moderation::ModerationAction;
@@ -17,9 +17,6 @@ use crate::auth::AuthUser;
 use crate::db::entity::{papers, summaries};
 use crate::db::{self, backend};
 use crate::error::ApiError;
-
-/// Longest tag, in characters.
-const MAX_TAG: usize = 40;
 
 /// A summary as written, with the `ETag` of its revision.
 pub struct Written {
@@ -76,6 +73,7 @@ pub async fn create(
         revision: Set(1),
         license: Set(request.license.spdx().to_owned()),
         view_count: Set(0),
+        popularity: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),

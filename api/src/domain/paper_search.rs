@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::rate_limit::{Allowed, Limiter};
 use crate::upstream::{Metadata, Service, UpstreamError, Upstreams, service_of};
 
-/// Title words sent to the services (and matched in our titles).
+/// Words sent to the services (and searched for in our papers).
 const MAX_WORDS: usize = 10;
 /// Papers of ours matched by title, put first.
 const LOCAL_RESULTS: u64 = 5;

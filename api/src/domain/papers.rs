@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use shared::api::{
-    MAX_RESOLVE_KEYS, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef, PaperSort,
-    ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery, VenueYear,
+    MAX_RESOLVE_KEYS, MAX_SEARCH_QUERY, NewPaperRequest, Page, Paper, PaperChange, PaperListQuery, PaperRef,
+    PaperSort, ResolveResponse, ResolvedKey, Summary, SummaryListQuery, Venue, VenueSummariesQuery,
+    VenueYear,
 };
 use shared::ids::{ArxivId, PaperKey};
 
@@ -25,8 +26,17 @@ pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<P
     let order = match query.sort {
         PaperSort::Recent => "recent",
         PaperSort::MostSummarized => "most_summarized",
+        PaperSort::Popular => "popular",
     };
     let page = PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
+    if let Some(q) = &query.q
+        && q.chars().count() > MAX_SEARCH_QUERY
+    {
+        return Err(ApiError::invalid(
+            "q",
+            format!("at most {MAX_SEARCH_QUERY} characters"),
+        ));
+    }
     let rows = db::papers::page(db, query, page.after, page.fetch()).await?;
     let (rows, next_cursor) = finish_page(rows, &page, |p| Cursor {
         order,
@@ -38,6 +48,30 @@ pub async fn list(db: &impl ConnectionTrait, query: &PaperListQuery) -> Result<P
         next_cursor,
     })
 }
+
+/// Papers trending: the most summarised and voted on over the last 7 days (a new summary
+/// counts 3, a vote its value), best first, at most 10.
+pub async fn trending(db: &impl ConnectionTrait) -> Result<Vec<Paper>, ApiError> {
+    let since = db::now() - chrono::Duration::days(7);
+    let listed = Scope::public().listed(Listing::Site);
+    let mut ranked: Vec<(i64, i64)> = db::summaries::activity_since(db, listed, since)
+        .await?
+        .into_iter()
+        .filter(|(_, activity)| *activity > 0)
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    ranked.truncate(TRENDING);
+    let mut rows = db::papers::by_ids(db, ranked.iter().map(|(id, _)| *id).collect()).await?;
+    let rows = ranked
+        .iter()
+        .filter_map(|(id, _)| rows.remove(id))
+        .filter(|p| p.merged_into.is_none())
+        .collect();
+    with_keys(db, rows).await
+}
+
+/// Papers in the trending list.
+const TRENDING: usize = 10;
 
 /// One paper, or 404; a merged paper answers 301 with the paper it was merged into.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Paper, ApiError> {
@@ -82,10 +116,9 @@ pub async fn summaries(
 ) -> Result<Page<Summary>, ApiError> {
     let paper = live(db, paper_id, "/summaries").await?;
     let filter = Filter {
-        listing: Listing::Site,
         paper_id: Some(paper.id),
         venue: None,
-        voted_up: false,
+        ..Filter::of(Listing::Site)
     };
     summaries::list(
         db,
@@ -150,6 +183,7 @@ pub async fn create(
             urls: Set(to_json_list(&valid.urls)),
             summary_count: Set(0),
             view_count: Set(0),
+            popularity: Set(0),
             created_by: Set(Some(creator)),
             created_at: Set(now),
             updated_at: Set(now),
@@ -550,10 +584,9 @@ pub async fn venue_summaries(
         });
     }
     let filter = Filter {
-        listing: Listing::Site,
         paper_id: None,
         venue: Some((venue_key, query.year)),
-        voted_up: false,
+        ..Filter::of(Listing::Site)
     };
     summaries::list(
         db,
@@ -649,6 +682,7 @@ pub async fn import(
             pdf_url: Set(metadata.pdf_url),
             summary_count: Set(0),
             view_count: Set(0),
+            popularity: Set(0),
             created_by: Set(creator),
             created_at: Set(now),
             updated_at: Set(now),

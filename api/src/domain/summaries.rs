@@ -1,8 +1,9 @@
 //! Reading summaries: single reads, lists and exports through the visibility scope, and the
 //! JSON shape of a summary with its paper, author and tags.
 
+use chrono::Duration;
 use sea_orm::{ColumnTrait, ConnectionTrait};
-use shared::api::{Page, Summary, SummarySort};
+use shared::api::{Category, MAX_TAG, Page, Period, Summary, SummaryFeedQuery, SummarySort, TagCount};
 
 use super::scope::{Listing, Scope};
 use crate::db::entity::summaries;
@@ -17,6 +18,12 @@ pub struct Filter<'a> {
     pub paper_id: Option<i64>,
     /// A venue key and maybe a year: summaries of that venue's papers.
     pub venue: Option<(&'a str, Option<i32>)>,
+    /// Only summaries of papers in this field.
+    pub category: Option<Category>,
+    /// Only summaries with this tag.
+    pub tag: Option<&'a str>,
+    /// Only summaries written in this period (`sort=top` of the front page).
+    pub period: Period,
     /// Only summaries voted above zero (the RSS feed bots read).
     pub voted_up: bool,
 }
@@ -28,8 +35,86 @@ impl Filter<'_> {
             listing,
             paper_id: None,
             venue: None,
+            category: None,
+            tag: None,
+            period: Period::All,
             voted_up: false,
         }
+    }
+}
+
+/// The front page's list: every order, narrowed by any of the filters. An unknown paper or
+/// author has no summaries.
+pub async fn feed(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    public_url: &str,
+    query: &SummaryFeedQuery,
+) -> Result<Page<Summary>, ApiError> {
+    if let Some(tag) = &query.tag
+        && tag.chars().count() > MAX_TAG
+    {
+        return Err(ApiError::invalid("tag", format!("at most {MAX_TAG} characters")));
+    }
+    let order = order_name(query.sort, query.period);
+    PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
+    let nothing = Page {
+        items: Vec::new(),
+        next_cursor: None,
+    };
+    if query
+        .tag
+        .as_deref()
+        .is_some_and(|tag| !db::accounts::storable(tag))
+    {
+        return Ok(nothing);
+    }
+    let listing = match query.author.as_deref() {
+        None => Listing::Site,
+        Some(username) => match db::accounts::find_by_username(db, username).await? {
+            Some(author) => Listing::ByAuthor(author.id),
+            None => return Ok(nothing),
+        },
+    };
+    let paper_id = match query.paper.as_deref().map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Ok(nothing),
+    };
+    let filter = Filter {
+        listing,
+        paper_id,
+        venue: None,
+        category: query.category,
+        tag: query.tag.as_deref(),
+        period: if query.sort == SummarySort::Top {
+            query.period
+        } else {
+            Period::All
+        },
+        voted_up: false,
+    };
+    list(
+        db,
+        scope,
+        public_url,
+        filter,
+        query.sort,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await
+}
+
+/// The name of an order in cursors: a cursor of one order (or period) is refused by another.
+fn order_name(sort: SummarySort, period: Period) -> &'static str {
+    match (sort, period) {
+        (SummarySort::New, _) => "new",
+        (SummarySort::Popular, _) => "popular",
+        (SummarySort::Top, Period::All) => "top",
+        (SummarySort::Top, Period::Day) => "top-day",
+        (SummarySort::Top, Period::Week) => "top-week",
+        (SummarySort::Top, Period::Month) => "top-month",
     }
 }
 
@@ -43,10 +128,7 @@ pub async fn list(
     limit: Option<u64>,
     cursor: Option<&str>,
 ) -> Result<Page<Summary>, ApiError> {
-    let order = match sort {
-        SummarySort::New => "new",
-        SummarySort::Top => "top",
-    };
+    let order = order_name(sort, filter.period);
     let page = PageRequest::parse(limit, cursor, order)?;
     let mut condition = scope.listed(filter.listing);
     if let Some(paper_id) = filter.paper_id {
@@ -54,6 +136,15 @@ pub async fn list(
     }
     if let Some((venue_key, year)) = filter.venue {
         condition = condition.add(db::papers::of_venue(venue_key, year));
+    }
+    if let Some(category) = filter.category {
+        condition = condition.add(db::papers::of_category(category));
+    }
+    if let Some(tag) = filter.tag {
+        condition = condition.add(db::summaries::tagged(tag));
+    }
+    if let Some(days) = filter.period.days() {
+        condition = condition.add(summaries::Column::CreatedAt.gte(db::now() - Duration::days(days)));
     }
     if filter.voted_up {
         condition = condition.add(summaries::Column::Score.gt(0));
@@ -68,6 +159,15 @@ pub async fn list(
         items: hydrate(db, scope, public_url, rows).await?,
         next_cursor,
     })
+}
+
+/// Tags shown on the site, most used first (listed summaries only).
+pub async fn tags(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<TagCount>, ApiError> {
+    let counts = db::summaries::tag_counts(db, Scope::public().listed(Listing::Site), limit).await?;
+    Ok(counts
+        .into_iter()
+        .map(|(tag, summary_count)| TagCount { tag, summary_count })
+        .collect())
 }
 
 /// One summary as the reader may see it; 404 when it does not exist or may not be seen.
@@ -212,7 +312,7 @@ pub async fn own(
 
 /// Builds the JSON shape of each summary, loading papers, authors, tags and the reader's votes
 /// in one query each. Authors are loaded for every row; the scope decides where they show.
-async fn hydrate(
+pub(super) async fn hydrate(
     db: &impl ConnectionTrait,
     scope: Scope<'_>,
     public_url: &str,

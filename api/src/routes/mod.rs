@@ -10,6 +10,7 @@ pub mod me;
 pub mod moderation;
 pub mod pages;
 pub mod papers;
+pub mod search;
 pub mod sitemap;
 pub mod spa;
 pub mod summaries;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         me::configure(api);
         moderation::configure(api);
         papers::configure(api);
+        search::configure(api);
         summaries::configure(api);
         uploads::configure(api);
         users::configure(api);
@@ -56,6 +58,14 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> String {
         .client_address(req)
         .map(ip_key)
         .unwrap_or_default()
+}
+
+/// The client's `User-Agent`, or nothing.
+fn user_agent(req: &HttpRequest) -> &str {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// The response (or error response) with the rate-limit headers of the quotas to report (both
@@ -104,6 +114,7 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
         (name = "users", description = "Public profiles and the user directory"),
         (name = "papers", description = "Papers and their metadata"),
         (name = "summaries", description = "Summaries of papers: writing, revisions, votes"),
+        (name = "search", description = "Full-text search over papers and summaries"),
         (name = "comments", description = "The discussion under a summary"),
         (name = "moderation", description = "Reports, the moderators' queue and their log"),
         (name = "uploads", description = "Images for summaries and comments"),

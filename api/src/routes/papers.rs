@@ -8,7 +8,8 @@ use shared::api::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AuthUser, MaybeAuthUser, Writer};
-use crate::domain::{paper_search, papers};
+use crate::db::views::Viewed;
+use crate::domain::{paper_search, papers, views};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -20,7 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(resolve_paper)
         .service(resolve_papers)
         .service(search_external_papers)
+        .service(trending_papers)
         .service(get_paper)
+        .service(view_paper)
         .service(get_paper_bibtex)
         .service(list_paper_summaries)
         .service(get_follow)
@@ -344,7 +347,8 @@ async fn get_paper_bibtex(state: web::Data<AppState>, id: web::Path<i64>) -> Res
         .body(entry))
 }
 
-/// List papers, newest first or by number of summaries.
+/// List papers: newest first, by number of summaries, or most popular first; `q` searches
+/// their title, authors and abstract.
 #[utoipa::path(
     tag = "papers",
     operation_id = "list_papers",
@@ -361,6 +365,52 @@ async fn list_papers(
     query: web::Query<PaperListQuery>,
 ) -> Result<web::Json<Page<Paper>>, ApiError> {
     Ok(web::Json(papers::list(&state.db, &query).await?))
+}
+
+/// The papers most summarised and voted on over the last 7 days (at most 10).
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "trending_papers",
+    responses(
+        (status = 200, description = "Papers, most active first", body = Vec<Paper>),
+    )
+)]
+#[get("/papers/trending")]
+async fn trending_papers(state: web::Data<AppState>) -> Result<web::Json<Vec<Paper>>, ApiError> {
+    Ok(web::Json(papers::trending(&state.db).await?))
+}
+
+/// Count a reader's view of a paper's page (once an hour per reader; no address is stored).
+#[utoipa::path(
+    tag = "papers",
+    operation_id = "view_paper",
+    params(("id" = String, Path, description = "Paper id")),
+    responses(
+        (status = 204, description = "Counted (or already counted this hour)"),
+        (status = 301, response = super::MovedPermanently),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[post("/papers/{id}/views")]
+async fn view_paper(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    views::record(
+        &state.db,
+        state.scope(&reader),
+        Viewed::Paper,
+        id.into_inner(),
+        None,
+        &super::client_ip(&state, &req),
+        super::user_agent(&req),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// One paper.

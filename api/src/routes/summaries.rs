@@ -5,21 +5,24 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use shared::api::{
     GetSummaryQuery, NewSummaryRequest, Page, RenderRequest, RenderResponse, Revision, RevisionDiff,
-    RevisionInfo, Summary, SummaryChange, SummaryListQuery, VoteRequest, VoteResponse,
+    RevisionInfo, Summary, SummaryChange, SummaryFeedQuery, ViewStats, VoteRequest, VoteResponse,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{client_ip, with_limits};
-use crate::auth::{MaybeAuthUser, Writer};
+use crate::auth::{AuthUser, MaybeAuthUser, Writer};
+use crate::db::views::Viewed;
 use crate::domain::authoring;
-use crate::domain::scope::Listing;
-use crate::domain::summaries::{self, Filter};
+use crate::domain::summaries;
+use crate::domain::views;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_summaries)
         .service(create_summary)
+        .service(view_summary)
+        .service(get_summary_views)
         .service(get_summary)
         .service(get_summary_bibtex)
         .service(export_summaries)
@@ -32,11 +35,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(render_markdown);
 }
 
-/// List public summaries, newest or best first.
+/// List public summaries: newest, best (of a period) or most popular first, of a field, tag,
+/// paper or author.
 #[utoipa::path(
     tag = "summaries",
     operation_id = "list_summaries",
-    params(SummaryListQuery),
+    params(SummaryFeedQuery),
     responses(
         (status = 200, description = "A page of summaries", body = Page<Summary>),
         (status = 400, response = super::BadRequest),
@@ -49,19 +53,69 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn list_summaries(
     state: web::Data<AppState>,
     reader: MaybeAuthUser,
-    query: web::Query<SummaryListQuery>,
+    query: web::Query<SummaryFeedQuery>,
 ) -> Result<web::Json<Page<Summary>>, ApiError> {
-    let page = summaries::list(
+    let page = summaries::feed(&state.db, state.scope(&reader), &state.config.public_url, &query).await?;
+    Ok(web::Json(page))
+}
+
+/// Count a reader's view of a summary (the web app calls it when the page is shown). A reader
+/// counts once an hour; no address is stored.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "view_summary",
+    params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
+    responses(
+        (status = 204, description = "Counted (or already counted this hour)"),
+        (status = 400, response = super::BadRequest),
+        (status = 401, response = super::Unauthorized),
+        (status = 404, response = super::NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+#[post("/summaries/{id}/views")]
+async fn view_summary(
+    state: web::Data<AppState>,
+    reader: MaybeAuthUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    query: web::Query<GetSummaryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    views::record(
         &state.db,
         state.scope(&reader),
-        &state.config.public_url,
-        Filter::of(Listing::Site),
-        query.sort,
-        query.limit,
-        query.cursor.as_deref(),
+        Viewed::Summary,
+        id.into_inner(),
+        query.share.as_deref(),
+        &client_ip(&state, &req),
+        super::user_agent(&req),
     )
     .await?;
-    Ok(web::Json(page))
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A summary's readers per day over the last 30 days: its author and moderators only.
+#[utoipa::path(
+    tag = "summaries",
+    operation_id = "get_summary_views",
+    params(("id" = String, Path, description = "Summary id")),
+    responses(
+        (status = 200, description = "Views per day", body = ViewStats),
+        (status = 401, response = super::Unauthorized),
+        (status = 403, response = super::Forbidden),
+        (status = 404, response = super::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/summaries/{id}/views")]
+async fn get_summary_views(
+    state: web::Data<AppState>,
+    reader: AuthUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<ViewStats>, ApiError> {
+    Ok(web::Json(
+        views::stats(&state.db, &reader, id.into_inner()).await?,
+    ))
 }
 
 /// One summary. Unlisted summaries need their share token; private ones are not found.

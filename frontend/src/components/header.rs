@@ -28,8 +28,13 @@ pub fn site_header() -> Html {
                             <li><NavLink to={Route::Venues} current={at_venues}>{ "Venues" }</NavLink></li>
                             <li><NavLink to={Route::Users} current={at_users}>{ "Users" }</NavLink></li>
                             <li><NavLink to={Route::Search} current={at_search}>{ "Add a paper" }</NavLink></li>
+                            // The server picks one: a plain link, not a route of the app.
+                            <li><a href="/random">{ "Random" }</a></li>
                         </ul>
                     </nav>
+                    <form class="header-search" role="search" action="/search">
+                        <input type="search" name="q" aria-label="Search papers and summaries" placeholder="Search" />
+                    </form>
                     <AccountNav />
                 </div>
             </div>

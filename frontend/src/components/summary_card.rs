@@ -111,7 +111,9 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
             </p>
             if !summary.tags.is_empty() {
                 <ul class="tags" aria-label="Tags">
-                    { for summary.tags.iter().map(|tag| html! { <li class="tag">{ tag }</li> }) }
+                    { for summary.tags.iter().map(|tag| html! {
+                        <li class="tag"><a href={format!("/?tag={}", crate::api::percent_encode(tag, b""))}>{ tag }</a></li>
+                    }) }
                 </ul>
             }
             <div class={body_class} ref={body_ref}>

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use shared::api::SummarySort;
+use shared::api::{SummaryFeedQuery, SummarySort};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -15,7 +15,8 @@ use crate::state::use_session;
 /// Which summaries the feed lists.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedSource {
-    All(SummarySort),
+    /// The site's summaries in one order, of one field or tag.
+    All(SummaryFeedQuery),
     Paper {
         id: String,
         sort: SummarySort,
@@ -52,7 +53,7 @@ pub fn summary_feed(props: &SummaryFeedProps) -> Html {
         async move {
             let cursor = cursor.as_deref();
             match &source {
-                FeedSource::All(sort) => api::list_summaries(*sort, cursor).await,
+                FeedSource::All(feed) => api::list_summaries(feed, cursor).await,
                 FeedSource::Paper { id, sort } => api::list_paper_summaries(id, *sort, cursor).await,
                 FeedSource::User { username } => api::list_user_summaries(username, cursor).await,
                 FeedSource::Venue { venue_key, year } => {

@@ -28,6 +28,14 @@ pub struct PaperPageProps {
 #[function_component(PaperPage)]
 pub fn paper_page(props: &PaperPageProps) -> Html {
     let (paper, retry) = use_fetch(props.id.clone(), |id| async move { api::get_paper(&id).await });
+    {
+        let ready = matches!(paper, Fetch::Ready(_));
+        use_effect_with((props.id.clone(), ready), |(id, ready)| {
+            if *ready {
+                api::count_view("papers", id, None);
+            }
+        });
+    }
     use_document_title(match &paper {
         Fetch::Ready(paper) => Some(paper.title.clone()),
         Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),

@@ -41,6 +41,16 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
         }
         api::get_summary(&session, &id, share.as_deref()).await
     });
+    {
+        // One view per page shown, once it is known to be readable.
+        let (id, share) = (props.id.clone(), share.clone());
+        let ready = matches!(summary, Fetch::Ready(_));
+        use_effect_with((id, ready), move |(id, ready)| {
+            if *ready {
+                api::count_view("summaries", id, share.as_deref());
+            }
+        });
+    }
     use_document_title(match &summary {
         Fetch::Ready(summary) => Some(format!("Summary of {}", summary.paper.title)),
         Fetch::Failed(error) if error.is_not_found() => Some("Not found".to_owned()),
@@ -59,6 +69,11 @@ pub fn summary_page(props: &SummaryPageProps) -> Html {
                 <Votes summary={summary.clone()} share={share.clone()} />
                 <SummaryCard summary={summary.clone()} show_paper=false />
                 <History summary_id={summary.id.clone()} revision={summary.revision} share={share.clone()} />
+                <p class="share-links">
+                    <a href={format!("/api/v1/summaries/{}/bibtex", api::encode_segment(&summary.id))} id="summary-bibtex">
+                        { "Cite this summary (BibTeX)" }
+                    </a>
+                </p>
                 if mine(&session_for_edit, &summary) {
                     <p class="more-link">
                         <PathLink to={format!("/write?summary={}", api::encode_segment(&summary.id))} id="edit-summary">

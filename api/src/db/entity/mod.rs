@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod comments;
+pub mod daily_views;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
@@ -18,4 +19,6 @@ pub mod summary_tags;
 pub mod uploads;
 pub mod user_tokens;
 pub mod users;
+pub mod view_marks;
+pub mod view_salts;
 pub mod votes;

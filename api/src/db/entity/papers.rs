@@ -39,6 +39,8 @@ pub struct Model {
     /// Kept in step by the write paths that add or remove summaries.
     pub summary_count: i32,
     pub view_count: i64,
+    /// Recent views and votes with decay (the popularity job's).
+    pub popularity: i64,
     /// Who entered or imported it; `None` once that account is gone.
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,

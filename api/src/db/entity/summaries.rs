@@ -29,6 +29,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub license: String,
     pub view_count: i64,
+    /// Recent views and votes with decay (the popularity job's).
+    pub popularity: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Soft delete by the author or a moderator.

@@ -34,6 +34,7 @@ fn summary(visibility: Visibility) -> summaries::Model {
         revision: 1,
         license: "CC-BY-4.0".to_owned(),
         view_count: 0,
+        popularity: 0,
         created_at: now,
         updated_at: now,
         deleted_at: None,

@@ -63,6 +63,10 @@ impl Policy {
     pub const VOTE_USER: Policy = Policy::new("vote-user", 300, 60 * 60);
     /// Searches of arXiv, Crossref and DBLP per client address: each costs three requests upstream.
     pub const SEARCH_EXTERNAL_IP: Policy = Policy::new("search-external-ip", 60, 10 * 60);
+    /// Full-text searches per client address (one per keystroke while typing).
+    pub const SEARCH_IP: Policy = Policy::new("search-ip", 600, 10 * 60);
+    /// Page views counted per client address.
+    pub const VIEW_IP: Policy = Policy::new("view-ip", 600, 60 * 60);
 
     const fn new(name: &'static str, quota: u32, window_secs: u64) -> Policy {
         Policy {
@@ -401,6 +405,10 @@ pub struct RateLimits {
     pub import_user: Limiter,
     /// External searches per client address ([`ip_key`]).
     pub search_external_ip: Limiter,
+    /// Full-text searches per client address.
+    pub search_ip: Limiter,
+    /// Page views counted per client address.
+    pub view_ip: Limiter,
     /// Summary writes per user (`user:<id>`).
     pub summary_write_user: Limiter,
     /// Votes per user (`user:<id>`).
@@ -441,6 +449,8 @@ impl RateLimits {
             password_change_account: limiter(Policy::PASSWORD_CHANGE_ACCOUNT),
             import_user: limiter(Policy::IMPORT_USER),
             search_external_ip: limiter(Policy::SEARCH_EXTERNAL_IP),
+            search_ip: limiter(Policy::SEARCH_IP),
+            view_ip: limiter(Policy::VIEW_IP),
             summary_write_user: limiter(Policy::SUMMARY_WRITE_USER),
             vote_user: limiter(Policy::VOTE_USER),
             comment_user: limiter(Policy::COMMENT_USER),

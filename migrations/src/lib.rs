@@ -9,6 +9,10 @@ mod m20261201_000003_live_summaries;
 mod m20261201_000004_notifications;
 mod m20261201_000005_moderation;
 mod m20261202_000001_discovery;
+mod m20261202_000002_profile_counters;
+
+/// Recomputes every user's profile counters from their summaries (after bulk loads).
+pub use m20261202_000002_profile_counters::RECOUNT as RECOUNT_PROFILES;
 
 pub struct Migrator;
 
@@ -23,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_notifications::Migration),
             Box::new(m20261201_000005_moderation::Migration),
             Box::new(m20261202_000001_discovery::Migration),
+            Box::new(m20261202_000002_profile_counters::Migration),
         ]
     }
 }

@@ -3,9 +3,9 @@
 //!   integer the popularity job keeps current, so `sort=popular` pages by an index like the
 //!   other orders. Each list filter has an index per order (`paper_id` and `author_id` lead).
 //! - `daily_views`: page views per paper or summary per UTC day (the author's chart, and the
-//!   job's input). `view_marks` keeps a keyed hash per client, target and hour for one day, so a
-//!   reader counts once an hour without any address being stored; `view_salts` holds each
-//!   day's key, in the database so that every instance hashes alike.
+//!   job's input). `view_marks` keeps a keyed hash per reader, target and hour until the hour
+//!   is over, so a reader counts once an hour without any address being stored; `view_salts`
+//!   holds the day's key, in the database so that every instance hashes alike.
 //! - Full-text search, maintained by the database in the same transaction as the row: SQLite
 //!   FTS5 tables over the rows' own text (external content, kept by triggers), PostgreSQL
 //!   generated `tsvector` columns with GIN indexes.
@@ -48,7 +48,7 @@ enum DailyViews {
 enum ViewMarks {
     Table,
     Mark,
-    Day,
+    Hour,
 }
 
 #[derive(DeriveIden)]
@@ -205,12 +205,13 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(ViewMarks::Table)
                     .col(text(ViewMarks::Mark).primary_key())
-                    .col(integer(ViewMarks::Day))
+                    // Hours since 1970-01-01, UTC.
+                    .col(integer(ViewMarks::Hour))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(index("idx_view_marks_day", ViewMarks::Table, [ViewMarks::Day]))
+            .create_index(index("idx_view_marks_hour", ViewMarks::Table, [ViewMarks::Hour]))
             .await?;
         manager
             .create_table(

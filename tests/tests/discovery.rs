@@ -18,6 +18,7 @@ on_both_backends!(spawn =>
     fuzzed_queries_never_fail_the_server,
     every_order_pages_through_everything_while_summaries_arrive,
     popularity_follows_deduplicated_views_and_votes,
+    the_directorys_counters_stay_exact_under_concurrent_writes,
 );
 
 mod demo {
@@ -138,6 +139,14 @@ async fn search_finds_papers_and_summaries_and_nothing_private(app: TestApp) {
         listed.items.iter().map(|p| &p.id).collect::<Vec<_>>(),
         [&resnet.id]
     );
+    // The last word is the start of a word's stem (`learn` of `learning`); a single letter
+    // is a word of its own, not the start of every word.
+    let hits = search(&app, "q=residual+learn&type=papers").await;
+    assert_eq!(
+        hits.first().map(|h| h.paper.id.as_str()),
+        Some(resnet.id.as_str())
+    );
+    assert!(search(&app, "q=residual+l&type=papers").await.is_empty());
     let listed: Page<Paper> = app.get_json("/api/v1/papers?q=kaiming").await;
     assert_eq!(listed.items.len(), 1);
 
@@ -482,7 +491,7 @@ async fn every_order_pages_through_everything_while_summaries_arrive(app: TestAp
             .iter()
             .all(|s| s.paper.category == shared::api::Category::Math)
     );
-    let tagged: Page<Summary> = app.get_json("/api/v1/summaries?tag=vision&limit=100").await;
+    let tagged: Page<Summary> = app.get_json("/api/v1/summaries?tag=%20Vision&limit=100").await;
     assert_eq!(tagged.items.len(), 10);
     assert!(tagged.items.iter().all(|s| s.tags == ["vision"]));
     let top: Page<Summary> = app.get_json("/api/v1/summaries?sort=top&limit=100").await;
@@ -516,15 +525,11 @@ async fn every_order_pages_through_everything_while_summaries_arrive(app: TestAp
     assert_eq!(trending.len(), 5);
 }
 
-async fn view(app: &TestApp, id: &str, agent: &str) -> u16 {
-    app.client
-        .post(app.url(&format!("/api/v1/summaries/{id}/views")))
-        .header("User-Agent", agent)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+/// Counts a view as a reader (signed in, or anonymous by address) and answers its status.
+async fn view(app: &TestApp, id: &str, reader: Option<&TestUser>) -> u16 {
+    let path = format!("/api/v1/summaries/{id}/views");
+    let token = reader.map(|r| r.access_token.as_str());
+    app.send(Method::POST, &path, token, None).await.status().as_u16()
 }
 
 async fn popularity_follows_deduplicated_views_and_votes(app: TestApp) {
@@ -548,17 +553,21 @@ async fn popularity_follows_deduplicated_views_and_votes(app: TestApp) {
         json!({"paper_id": paper.id, "body_markdown": "Read less."}),
     )
     .await;
-    // Three readers, one of them three times within the hour: three views.
-    for agent in [
-        "reader one",
-        "reader two",
-        "reader three",
-        "reader one",
-        "reader one",
-    ] {
-        assert_eq!(view(&app, &read.id, agent).await, 204);
+    // Three readers, two signed in and one by address, each more than once within the hour:
+    // three views. A browser on another site's page cannot count one.
+    let (one, two) = (app.register("readerone").await, app.register("readertwo").await);
+    for reader in [Some(&one), Some(&two), None, Some(&one), None, Some(&one)] {
+        assert_eq!(view(&app, &read.id, reader).await, 204);
     }
-    assert_eq!(view(&app, &quiet.id, "reader one").await, 204);
+    let cross_site = app
+        .client
+        .post(app.url(&format!("/api/v1/summaries/{}/views", read.id)))
+        .header("Sec-Fetch-Site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(view(&app, &quiet.id, Some(&one)).await, 204);
     api::domain::views::refresh(&app.db, api::db::now())
         .await
         .expect("popularity");
@@ -618,7 +627,7 @@ async fn popularity_follows_deduplicated_views_and_votes(app: TestApp) {
         json!({"paper_id": paper.id, "visibility": "private", "body_markdown": "Mine."}),
     )
     .await;
-    assert_eq!(view(&app, &private.id, "reader one").await, 404);
+    assert_eq!(view(&app, &private.id, None).await, 404);
     // Counting a view is part of reading: whoever may read the page counts, a read-only token
     // and a banned reader included; nobody else, whatever their credential.
     let banned = app.register("banned").await;
@@ -740,4 +749,101 @@ async fn every_list_costs_the_same_few_statements_whatever_its_length(app: TestA
         let count = statements(&app).await - before;
         assert!(count <= 10, "{path}: {count} statements");
     }
+}
+
+async fn the_directorys_counters_stay_exact_under_concurrent_writes(app: TestApp) {
+    let author = app.register("counted").await;
+    let mut papers = Vec::new();
+    for i in 0..5 {
+        papers.push(
+            new_paper(
+                &app,
+                &author,
+                json!({"title": format!("Counted paper {i}"), "authors": ["X"], "urls": []}),
+            )
+            .await,
+        );
+    }
+    let mut written = Vec::new();
+    for (i, paper) in papers.iter().enumerate() {
+        let settings = match i {
+            3 => json!({"anonymous": true}),
+            4 => json!({"visibility": "private"}),
+            _ => json!({}),
+        };
+        let mut body = json!({"paper_id": paper.id, "body_markdown": format!("Counted summary {i}.")});
+        body.as_object_mut()
+            .unwrap()
+            .extend(settings.as_object().unwrap().clone());
+        written.push(publish(&app, &author, body).await);
+    }
+    let mut voters = Vec::new();
+    for i in 0..16 {
+        voters.push(app.register(&format!("countvoter{i}")).await);
+    }
+    // Every voter on every readable summary at once, then half of them change their minds.
+    for round in 0..2 {
+        let app = &app;
+        let mut votes = Vec::new();
+        for (v, voter) in voters.iter().enumerate() {
+            for (s, summary) in written[..4].iter().enumerate() {
+                let value = if (v + s + round) % 3 == 0 { -1 } else { 1 };
+                let value = if round == 1 && v % 2 == 0 { 0 } else { value };
+                let path = format!("/api/v1/summaries/{}/vote", summary.id);
+                votes.push(async move {
+                    app.send(
+                        Method::PUT,
+                        &path,
+                        Some(&voter.access_token),
+                        Some(json!({"value": value})),
+                    )
+                    .await
+                });
+            }
+        }
+        for response in futures_util::future::join_all(votes).await {
+            assert_eq!(response.status(), 200);
+        }
+    }
+    let profile: Value = app.get_json("/api/v1/users/counted").await;
+    let listed: Page<Summary> = app.get_json("/api/v1/users/counted/summaries").await;
+    assert_eq!(listed.items.len(), 3);
+    assert_eq!(profile["summary_count"], 3);
+    let mean = listed.items.iter().map(|s| s.score as f64).sum::<f64>() / 3.0;
+    let score = profile["score"].as_f64().unwrap();
+    assert!((score - mean).abs() < 1e-5, "{score} against {mean}");
+    // An edit that takes one out of the profile, and a delete.
+    let response = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/summaries/{}", written[1].id),
+            Some(&author.access_token),
+            Some(json!({"visibility": "unlisted"})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/summaries/{}", written[2].id),
+            Some(&author.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+
+    let profile: Value = app.get_json("/api/v1/users/counted").await;
+    // What the profile counts: its public, named summaries, as its page lists them.
+    let listed: Page<Summary> = app.get_json("/api/v1/users/counted/summaries").await;
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(profile["summary_count"], 1);
+    assert_eq!(profile["score"].as_f64(), Some(listed.items[0].score as f64));
+    // The counters kept by each write equal a count from scratch.
+    let directory: Value = app.get_json("/api/v1/users?sort=score&limit=100").await;
+    api::db::accounts::recount_profiles(&app.db).await.unwrap();
+    assert_eq!(app.get_json::<Value>("/api/v1/users/counted").await, profile);
+    assert_eq!(
+        app.get_json::<Value>("/api/v1/users?sort=score&limit=100").await,
+        directory
+    );
 }

@@ -4,16 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, Query, QueryStatementBuilder, SelectStatement, SimpleExpr,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
     QueryFilter, Set,
 };
 use shared::accounts::{NewAccount, ProfileChange, Role, UserSort};
 
-use super::entity::{summaries, users};
+use super::entity::users;
 use super::pagination::Cursor;
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<users::Model>, sea_orm::DbErr> {
@@ -208,85 +206,126 @@ pub struct ProfileRow {
     pub homepage: Option<String>,
     pub created_at: DateTime<Utc>,
     pub summary_count: i64,
-    /// Mean score × 10⁶, integer so that it sorts and pages exactly on both backends.
-    pub score_micros: Option<i64>,
+    /// Mean score × 10⁶, integer so that it sorts and pages exactly on both backends;
+    /// [`NO_SCORE`] without summaries.
+    pub score_micros: i64,
 }
 
 /// What users without summaries sort as by score: after everyone with one.
 pub const NO_SCORE: i64 = -9_000_000_000_000;
 
-/// The sort key of a directory order, as a column of the `profiles` derived table.
-fn sort_key(sort: UserSort) -> SimpleExpr {
-    let column = |name: &str| Expr::col((Alias::new("profiles"), Alias::new(name)));
+/// The column of a directory order.
+fn sort_column(sort: UserSort) -> users::Column {
     match sort {
-        UserSort::Score => {
-            Func::coalesce([SimpleExpr::from(column("score_micros")), Expr::val(NO_SCORE)]).into()
-        }
-        UserSort::Summaries => column("summary_count"),
-        UserSort::New => column("id"),
+        UserSort::Score => users::Column::ScoreMicros,
+        UserSort::Summaries => users::Column::ProfileSummaries,
+        UserSort::New => users::Column::Id,
     }
 }
 
-/// `SELECT * FROM (users that are not banned, with their counts) profiles`. `counted` says which
-/// summaries count (the visibility scope's condition for public profiles).
-fn profiles(counted: Condition) -> SelectStatement {
-    let author = Expr::col((summaries::Entity, summaries::Column::AuthorId))
-        .equals((users::Entity, users::Column::Id));
-    let counted = Condition::all().add(author).add(counted);
-    let count = Query::select()
-        .expr(Expr::col(summaries::Column::Id).count())
-        .from(summaries::Entity)
-        .cond_where(counted.clone())
-        .to_owned();
-    let score = Query::select()
-        .expr(
-            Func::sum(Expr::col((summaries::Entity, summaries::Column::Score)))
-                .mul(1_000_000)
-                .div(Expr::col(summaries::Column::Id).count()),
-        )
-        .from(summaries::Entity)
-        .cond_where(counted)
-        .to_owned();
-    let inner = Query::select()
+/// A page of the directory: `fetch` users who are not banned after `after`, best first, by the
+/// counters kept on their rows (an index per order).
+pub async fn directory_rows(
+    db: &impl ConnectionTrait,
+    sort: UserSort,
+    after: Option<Cursor>,
+    fetch: u64,
+) -> Result<Vec<ProfileRow>, sea_orm::DbErr> {
+    let key = sort_column(sort);
+    let mut query = profiles();
+    if let Some(after) = after {
+        query.cond_where(
+            Condition::any()
+                .add(Expr::col((users::Entity, key)).lt(after.key))
+                .add(
+                    Condition::all()
+                        .add(Expr::col((users::Entity, key)).eq(after.key))
+                        .add(Expr::col((users::Entity, users::Column::Id)).lt(after.id)),
+                ),
+        );
+    }
+    query
+        .order_by((users::Entity, key), Order::Desc)
+        .order_by((users::Entity, users::Column::Id), Order::Desc)
+        .limit(fetch);
+    ProfileRow::find_by_statement(db.get_database_backend().build(&query))
+        .all(db)
+        .await
+}
+
+/// Users who are not banned, with their profile counters.
+fn profiles() -> SelectStatement {
+    Query::select()
         .columns([
-            (users::Entity, users::Column::Id),
-            (users::Entity, users::Column::Username),
-            (users::Entity, users::Column::DisplayName),
-            (users::Entity, users::Column::Bio),
-            (users::Entity, users::Column::Orcid),
-            (users::Entity, users::Column::Homepage),
-            (users::Entity, users::Column::CreatedAt),
+            users::Column::Id,
+            users::Column::Username,
+            users::Column::DisplayName,
+            users::Column::Bio,
+            users::Column::Orcid,
+            users::Column::Homepage,
+            users::Column::CreatedAt,
+            users::Column::ScoreMicros,
         ])
         .expr_as(
-            SimpleExpr::SubQuery(None, Box::new(count.into_sub_query_statement())),
+            Expr::col((users::Entity, users::Column::ProfileSummaries)),
             Alias::new("summary_count"),
-        )
-        .expr_as(
-            SimpleExpr::SubQuery(None, Box::new(score.into_sub_query_statement())),
-            Alias::new("score_micros"),
         )
         .from(users::Entity)
         .and_where(Expr::col((users::Entity, users::Column::BannedAt)).is_null())
-        .to_owned();
-    Query::select()
-        .column(sea_orm::sea_query::Asterisk)
-        .from_subquery(inner, Alias::new("profiles"))
         .to_owned()
+}
+
+/// Moves the author's profile counters by what a change of one of their summaries did to
+/// them: `counted` says whether the summary counted before and after, `score` its score then.
+/// Increments, so that concurrent writers cannot lose one another's: on PostgreSQL the second
+/// waits for the first's row lock and adds to its result.
+pub async fn adjust_profile(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    (counted_before, score_before): (bool, i32),
+    (counted_after, score_after): (bool, i32),
+) -> Result<(), sea_orm::DbErr> {
+    let part = |counted: bool, score: i32| if counted { (1, i64::from(score)) } else { (0, 0) };
+    let (count_before, sum_before) = part(counted_before, score_before);
+    let (count_after, sum_after) = part(counted_after, score_after);
+    let (count, sum) = (count_after - count_before, sum_after - sum_before);
+    if count == 0 && sum == 0 {
+        return Ok(());
+    }
+    let new_count = Expr::col(users::Column::ProfileSummaries).add(count);
+    let new_sum = Expr::col(users::Column::ProfileScore).add(sum);
+    let mean = Expr::case(
+        new_count.clone().gt(0),
+        new_sum.clone().mul(1_000_000).div(new_count.clone()),
+    )
+    .finally(NO_SCORE);
+    users::Entity::update_many()
+        .col_expr(users::Column::ProfileSummaries, new_count)
+        .col_expr(users::Column::ProfileScore, new_sum)
+        .col_expr(users::Column::ScoreMicros, mean.into())
+        .filter(users::Column::Id.eq(author_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Recomputes every user's counters from their summaries: after bulk loads, which write rows
+/// without going through the writes that keep them.
+pub async fn recount_profiles(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(migrations::RECOUNT_PROFILES).await?;
+    Ok(())
 }
 
 /// The profile row of one user who is not banned.
 pub async fn profile_row(
     db: &impl ConnectionTrait,
-    counted: Condition,
     username: &str,
 ) -> Result<Option<ProfileRow>, sea_orm::DbErr> {
     if !storable(username) {
         return Ok(None);
     }
-    let query = profiles(counted)
-        .and_where(
-            Expr::col((Alias::new("profiles"), Alias::new("username"))).eq(username.trim().to_lowercase()),
-        )
+    let query = profiles()
+        .and_where(Expr::col((users::Entity, users::Column::Username)).eq(username.trim().to_lowercase()))
         .to_owned();
     ProfileRow::find_by_statement(db.get_database_backend().build(&query))
         .one(db)
@@ -296,37 +335,8 @@ pub async fn profile_row(
 /// The sort key of a profile row in a directory order.
 pub fn key_of(row: &ProfileRow, sort: UserSort) -> i64 {
     match sort {
-        UserSort::Score => row.score_micros.unwrap_or(NO_SCORE),
+        UserSort::Score => row.score_micros,
         UserSort::Summaries => row.summary_count,
         UserSort::New => row.id,
     }
-}
-
-/// A page of the directory: `fetch` rows after `after`, best first.
-pub async fn directory_rows(
-    db: &impl ConnectionTrait,
-    counted: Condition,
-    sort: UserSort,
-    after: Option<Cursor>,
-    fetch: u64,
-) -> Result<Vec<ProfileRow>, sea_orm::DbErr> {
-    let key = sort_key(sort);
-    let id = || Expr::col((Alias::new("profiles"), Alias::new("id")));
-    let mut query = profiles(counted);
-    if let Some(after) = after {
-        query.cond_where(
-            Condition::any().add(key.clone().lt(after.key)).add(
-                Condition::all()
-                    .add(key.clone().eq(after.key))
-                    .add(id().lt(after.id)),
-            ),
-        );
-    }
-    query
-        .order_by_expr(key, Order::Desc)
-        .order_by_expr(id(), Order::Desc)
-        .limit(fetch);
-    ProfileRow::find_by_statement(db.get_database_backend().build(&query))
-        .all(db)
-        .await
 }

@@ -123,7 +123,8 @@ fn fts_match(target: Target, query: &TextQuery) -> SimpleExpr {
     let (head, last) = query.split_last();
     let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
     let mut text: Vec<String> = head.iter().map(|w| quote(w)).collect();
-    text.push(format!("{}*", quote(last)));
+    let star = if query.last_is_prefix() { "*" } else { "" };
+    text.push(format!("{}{star}", quote(last)));
     Expr::cust_with_values(format!("{} MATCH ?", fts_table(target)), [text.join(" ")])
 }
 
@@ -196,7 +197,8 @@ impl Dialect for Postgres {
         let (sql, mut values) = ts_query(query);
         let text = match target {
             Target::Papers => "concat_ws(' — ', \"title\", \"abstract\")",
-            Target::Summaries => "\"body_markdown\"",
+            // The headline parses what it is given: the start of a long summary is enough.
+            Target::Summaries => "left(\"body_markdown\", 20000)",
         };
         values.push(format!(
             "StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\", MaxWords={SNIPPET_WORDS}, \
@@ -221,14 +223,21 @@ fn target_name(target: Target) -> &'static str {
     }
 }
 
-/// The words as a `tsquery` (values `$1` and `$2`), made by PostgreSQL itself so that no text can be read as query
-/// syntax: `plainto_tsquery` of the words, the last one's lexemes made prefixes, joined with
-/// `&`. Only stop words: an empty query, which matches nothing.
+/// The words as a `tsquery` (values `$1` and `$2`), made by PostgreSQL itself so that no text
+/// can be read as query syntax: `plainto_tsquery` of the words, the last one's lexemes made
+/// prefixes (from two characters on), joined with `&`. Only stop words: an empty query, which
+/// matches nothing.
 fn ts_query(query: &TextQuery) -> (String, Vec<String>) {
     let (head, last) = query.split_last();
-    let sql = "to_tsquery('simple', concat_ws(' & ', \
-               nullif(plainto_tsquery('english', $1)::text, ''), \
-               nullif(plainto_tsquery('english', $2)::text, '') || ':*'))";
+    let sql = if query.last_is_prefix() {
+        "to_tsquery('simple', concat_ws(' & ', \
+         nullif(plainto_tsquery('english', $1)::text, ''), \
+         nullif(plainto_tsquery('english', $2)::text, '') || ':*'))"
+    } else {
+        "to_tsquery('simple', concat_ws(' & ', \
+         nullif(plainto_tsquery('english', $1)::text, ''), \
+         nullif(plainto_tsquery('english', $2)::text, '')))"
+    };
     (sql.to_owned(), vec![head.join(" "), last.to_owned()])
 }
 

@@ -44,6 +44,12 @@ impl TextQuery {
         (!words.is_empty()).then_some(TextQuery { words })
     }
 
+    /// Whether the last word is matched as the start of a word: from two characters on (one
+    /// character would match most of the index).
+    pub fn last_is_prefix(&self) -> bool {
+        self.words.last().is_some_and(|w| w.chars().count() >= 2)
+    }
+
     /// Every word but the last, and the last.
     pub fn split_last(&self) -> (&[String], &str) {
         match self.words.split_last() {

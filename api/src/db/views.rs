@@ -25,8 +25,13 @@ impl Viewed {
     }
 }
 
-/// The key of a day's marks: the first instance to ask makes it, every other reads that one.
-pub async fn salt_of(db: &impl ConnectionTrait, day: i32, fresh: String) -> Result<String, sea_orm::DbErr> {
+/// The key of a day's marks, if some instance made it.
+pub async fn salt(db: &impl ConnectionTrait, day: i32) -> Result<Option<String>, sea_orm::DbErr> {
+    Ok(view_salts::Entity::find_by_id(day).one(db).await?.map(|s| s.salt))
+}
+
+/// Makes the day's key unless another instance just did, and returns the one kept.
+pub async fn make_salt(db: &impl ConnectionTrait, day: i32, fresh: String) -> Result<String, sea_orm::DbErr> {
     view_salts::Entity::insert(view_salts::ActiveModel {
         day: Set(day),
         salt: Set(fresh),
@@ -38,16 +43,24 @@ pub async fn salt_of(db: &impl ConnectionTrait, day: i32, fresh: String) -> Resu
     )
     .exec_without_returning(db)
     .await?;
-    let salt = view_salts::Entity::find_by_id(day).one(db).await?;
-    salt.map(|s| s.salt)
+    salt(db, day)
+        .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the day's view salt".to_owned()))
 }
 
+/// Whether a view was counted already.
+pub async fn marked(db: &impl ConnectionTrait, mark: &str) -> Result<bool, sea_orm::DbErr> {
+    Ok(view_marks::Entity::find_by_id(mark.to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Marks a view as counted; `false` when it was already.
-pub async fn mark(db: &impl ConnectionTrait, mark: String, day: i32) -> Result<bool, sea_orm::DbErr> {
+pub async fn mark(db: &impl ConnectionTrait, mark: String, hour: i32) -> Result<bool, sea_orm::DbErr> {
     let inserted = view_marks::Entity::insert(view_marks::ActiveModel {
         mark: Set(mark),
-        day: Set(day),
+        hour: Set(hour),
     })
     .on_conflict(
         OnConflict::column(view_marks::Column::Mark)
@@ -208,10 +221,11 @@ pub async fn set_popularity(
     Ok(())
 }
 
-/// Forgets marks and keys older than `day`: a mark only matters within its hour.
-pub async fn forget_before(db: &impl ConnectionTrait, day: i32) -> Result<(), sea_orm::DbErr> {
+/// Forgets the marks of hours before `hour` and the keys of days before `day`: a mark only
+/// matters within its hour.
+pub async fn forget_before(db: &impl ConnectionTrait, hour: i32, day: i32) -> Result<(), sea_orm::DbErr> {
     view_marks::Entity::delete_many()
-        .filter(view_marks::Column::Day.lt(day))
+        .filter(view_marks::Column::Hour.lt(hour))
         .exec(db)
         .await?;
     view_salts::Entity::delete_many()

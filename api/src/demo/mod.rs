@@ -131,6 +131,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<bool> {
             .await?;
         }
     }
+    // The rows were written directly: the directory's counters are counted once here.
+    db::accounts::recount_profiles(&txn).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -209,6 +209,8 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
     for table in ["users", "papers", "summaries", "summary_revisions"] {
         db::backend::sync_id_sequence(db, table).await?;
     }
+    // Written in bulk, past the writes that keep them: the directory's counters, once.
+    db::accounts::recount_profiles(db).await?;
     progress.finish_with_message("done");
     Ok(())
 }

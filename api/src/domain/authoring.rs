@@ -93,6 +93,7 @@ pub async fn create(
     db::summaries::add_revision(&txn, &row, author.id).await?;
     db::summaries::set_tags(&txn, row.id, &tags).await?;
     recount(&txn, paper.id).await?;
+    follow_profile(&txn, None, &row).await?;
     super::notifications::summary_published(&txn, public_url, &paper, &row).await?;
     txn.commit().await?;
     tracing::info!(summary = row.id, paper = paper.id, "summary published");
@@ -154,6 +155,7 @@ pub async fn update(
         // A summary that leaves "unlisted" drops its link, so an old one never reopens it.
         _ => None,
     };
+    let before = row.clone();
     let mut active: summaries::ActiveModel = row.clone().into();
     if let Some(body) = body {
         active.body_html = Set(render_markdown(body));
@@ -178,6 +180,7 @@ pub async fn update(
         db::summaries::set_tags(&txn, row.id, tags).await?;
     }
     recount(&txn, paper_id).await?;
+    follow_profile(&txn, Some(&before), &row).await?;
     if becomes_public && let Some(paper) = db::papers::find(&txn, paper_id).await? {
         // Made public after it was written: its paper's followers hear of it now, once.
         super::notifications::summary_published(&txn, public_url, &paper, &row).await?;
@@ -211,10 +214,12 @@ pub(super) async fn remove(
     row: summaries::Model,
 ) -> Result<(), ApiError> {
     let paper_id = row.paper_id;
+    let before = row.clone();
     let mut active: summaries::ActiveModel = row.into();
     active.deleted_at = Set(Some(db::now()));
     active.share_token = Set(None);
-    active.update(txn).await?;
+    let after = active.update(txn).await?;
+    follow_profile(txn, Some(&before), &after).await?;
     recount(txn, paper_id).await
 }
 
@@ -224,10 +229,24 @@ pub(super) async fn hide(txn: &impl sea_orm::ConnectionTrait, row: summaries::Mo
         return Ok(());
     }
     let paper_id = row.paper_id;
+    let before = row.clone();
     let mut active: summaries::ActiveModel = row.into();
     active.hidden_at = Set(Some(db::now()));
-    active.update(txn).await?;
+    let after = active.update(txn).await?;
+    follow_profile(txn, Some(&before), &after).await?;
     recount(txn, paper_id).await
+}
+
+/// The author's profile counters follow a change of their summary from `before` (nothing, for
+/// a new one) to `after`.
+async fn follow_profile(
+    txn: &impl sea_orm::ConnectionTrait,
+    before: Option<&summaries::Model>,
+    after: &summaries::Model,
+) -> Result<(), ApiError> {
+    let part = |s: &summaries::Model| (Scope::counts_on_profile(s), s.score);
+    db::accounts::adjust_profile(txn, after.author_id, before.map_or((false, 0), part), part(after)).await?;
+    Ok(())
 }
 
 /// A summary's revisions, oldest first, for whoever may read it.
@@ -334,7 +353,9 @@ pub async fn vote(
             "Authors cannot vote on their own summaries.".to_owned(),
         ));
     }
+    let before = row;
     let row = db::summaries::vote(&txn, id, voter.id, i16::from(value), db::now()).await?;
+    follow_profile(&txn, Some(&before), &row).await?;
     txn.commit().await?;
     Ok(VoteResponse {
         score: i64::from(row.score),
@@ -478,20 +499,25 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, ApiError> {
     }
     let mut clean: Vec<String> = Vec::new();
     for tag in tags {
-        let tag: String = tag
-            .trim()
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_whitespace() { '-' } else { c })
-            .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '+' | '-'))
-            .take(MAX_TAG)
-            .collect();
-        let tag = tag.trim_matches('-').to_owned();
+        let tag = normal_tag(tag);
         if !tag.is_empty() && !clean.contains(&tag) {
             clean.push(tag);
         }
     }
     Ok(clean)
+}
+
+/// A tag as stored (see [`clean_tags`]); also how a list's `?tag=` is read.
+pub(super) fn normal_tag(tag: &str) -> String {
+    let tag: String = tag
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '+' | '-'))
+        .take(MAX_TAG)
+        .collect();
+    tag.trim_matches('-').to_owned()
 }
 
 /// The secret of a share link: 128 random bits (base64url).

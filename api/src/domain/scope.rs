@@ -132,13 +132,14 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Summaries that count towards a public profile: listed on the author's page to strangers.
-    /// (Correlated with the author in the profile query itself.)
-    pub fn counted_on_profiles() -> Condition {
-        Condition::all()
-            .add(summaries::Column::DeletedAt.is_null())
-            .add(Self::public_and_shown())
-            .add(summaries::Column::Anonymous.eq(false))
+    /// Whether a summary counts towards its author's public profile (their directory entry's
+    /// summaries and score): listed on their page to strangers, so public, live, shown and
+    /// under their name. (A banned author has no profile at all; the directory leaves them out.)
+    pub fn counts_on_profile(summary: &summaries::Model) -> bool {
+        summary.deleted_at.is_none()
+            && summary.hidden_at.is_none()
+            && summary.visibility == Visibility::Public
+            && !summary.anonymous
     }
 
     /// Public, not hidden, and by an author who is not banned (whose profile is hidden).

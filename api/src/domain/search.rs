@@ -85,7 +85,8 @@ pub async fn search(
         hits.drain(..(offset as usize).min(hits.len()));
     }
     let more = hits.len() as u64 > page.limit && offset + page.limit < MAX_SEARCH_DEPTH;
-    hits.truncate(page.limit as usize);
+    // Past the depth, a page is cut short (only that many hits are ranked exactly).
+    hits.truncate(Ord::min(page.limit, fetch) as usize);
     let next_cursor = more.then(|| {
         Cursor {
             order: ORDER,

@@ -51,10 +51,10 @@ pub async fn feed(
     public_url: &str,
     query: &SummaryFeedQuery,
 ) -> Result<Page<Summary>, ApiError> {
-    if let Some(tag) = &query.tag
-        && tag.chars().count() > MAX_TAG
-    {
-        return Err(ApiError::invalid("tag", format!("at most {MAX_TAG} characters")));
+    for (field, value) in [("tag", &query.tag), ("author", &query.author)] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > MAX_TAG) {
+            return Err(ApiError::invalid(field, format!("at most {MAX_TAG} characters")));
+        }
     }
     let order = order_name(query.sort, query.period);
     PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
@@ -62,11 +62,9 @@ pub async fn feed(
         items: Vec::new(),
         next_cursor: None,
     };
-    if query
-        .tag
-        .as_deref()
-        .is_some_and(|tag| !db::accounts::storable(tag))
-    {
+    // Read as tags are stored (`Deep Learning` is `deep-learning`); NUL and the like drop out.
+    let tag = query.tag.as_deref().map(super::authoring::normal_tag);
+    if tag.as_deref() == Some("") {
         return Ok(nothing);
     }
     let listing = match query.author.as_deref() {
@@ -86,7 +84,7 @@ pub async fn feed(
         paper_id,
         venue: None,
         category: query.category,
-        tag: query.tag.as_deref(),
+        tag: tag.as_deref(),
         period: if query.sort == SummarySort::Top {
             query.period
         } else {

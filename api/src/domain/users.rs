@@ -26,14 +26,7 @@ pub async fn directory(
         UserSort::New => "new",
     };
     let page = PageRequest::parse(query.limit, query.cursor.as_deref(), order)?;
-    let rows = db::accounts::directory_rows(
-        db,
-        Scope::counted_on_profiles(),
-        query.sort,
-        page.after,
-        page.fetch(),
-    )
-    .await?;
+    let rows = db::accounts::directory_rows(db, query.sort, page.after, page.fetch()).await?;
     let (rows, next_cursor) = finish_page(rows, &page, |r| Cursor {
         order,
         key: db::accounts::key_of(r, query.sort),
@@ -47,7 +40,7 @@ pub async fn directory(
 
 /// A public profile, or 404 (banned users have none).
 pub async fn profile(db: &impl ConnectionTrait, username: &str) -> Result<UserProfile, ApiError> {
-    db::accounts::profile_row(db, Scope::counted_on_profiles(), username)
+    db::accounts::profile_row(db, username)
         .await?
         .map(to_profile)
         .ok_or(ApiError::NotFound)
@@ -87,7 +80,7 @@ fn to_profile(row: ProfileRow) -> UserProfile {
         homepage: row.homepage,
         joined: row.created_at,
         summary_count: row.summary_count,
-        score: row.score_micros.map(|m| m as f64 / 1e6),
+        score: (row.summary_count > 0).then(|| row.score_micros as f64 / 1e6),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Page views and popularity.
 //!
-//! A view counts once per reader, page and hour. The reader is known only by a keyed hash of
-//! their address and browser, under a key made fresh each UTC day and kept in the database
-//! (so every instance hashes alike); no address is stored, and once the day's key is gone a
-//! mark cannot be traced back even by guessing addresses.
+//! A view counts once per reader, page and hour. The reader (their account, or else their
+//! address) is known only by a keyed hash, under a key made fresh each UTC day and kept in the
+//! database (so every instance hashes alike); no address is stored, marks are forgotten once
+//! their hour is over and keys once their day is, so a mark cannot be traced back later even by
+//! guessing addresses.
 //!
 //! Popularity is what `sort=popular` orders by: views and votes of the last [`WINDOW_DAYS`]
 //! days, each worth half as much per [`HALF_LIFE_DAYS`] of age, a vote worth [`VOTE_WEIGHT`]
@@ -42,7 +43,9 @@ fn day_date(day: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + Duration::days(i64::from(day))
 }
 
-/// Counts a view of a summary the reader may read (404 otherwise), or of a live paper.
+/// Counts a view of a summary the reader may read (404 otherwise), or of a live paper. The
+/// reader is their account when signed in, else their address (`client`, as rate limits key
+/// it). A view already counted this hour costs two reads and no write.
 pub async fn record(
     db: &DatabaseConnection,
     scope: Scope<'_>,
@@ -50,7 +53,6 @@ pub async fn record(
     id: i64,
     share_token: Option<&str>,
     client: &str,
-    user_agent: &str,
 ) -> Result<(), ApiError> {
     match viewed {
         Viewed::Summary => {
@@ -60,31 +62,45 @@ pub async fn record(
             super::papers::get(db, id).await?;
         }
     }
+    let reader = match scope.reader() {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("ip:{client}"),
+    };
     let now = db::now();
     let day = day_number(now.date_naive());
-    let hour = now.timestamp().div_euclid(3600);
-    let txn = db::begin_write(db).await?;
-    let mut fresh = [0u8; 32];
-    rand::rng().fill_bytes(&mut fresh);
-    let salt = db::views::salt_of(&txn, day, hex(&fresh)).await?;
+    let hour = hour_number(now);
+    let salt = match db::views::salt(db, day).await? {
+        Some(salt) => salt,
+        None => {
+            let mut fresh = [0u8; 32];
+            rand::rng().fill_bytes(&mut fresh);
+            let txn = db::begin_write(db).await?;
+            let salt = db::views::make_salt(&txn, day, hex(&fresh)).await?;
+            txn.commit().await?;
+            salt
+        }
+    };
     let mut mac = Hmac::<Sha256>::new_from_slice(salt.as_bytes())
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("view key: {e}")))?;
-    for part in [
-        viewed.as_str(),
-        &id.to_string(),
-        &hour.to_string(),
-        client,
-        user_agent,
-    ] {
+    for part in [viewed.as_str(), &id.to_string(), &hour.to_string(), &reader] {
         mac.update(part.as_bytes());
         mac.update(&[0]);
     }
     let mark = hex(&mac.finalize().into_bytes());
-    if db::views::mark(&txn, mark, day).await? {
+    if db::views::marked(db, &mark).await? {
+        return Ok(());
+    }
+    let txn = db::begin_write(db).await?;
+    if db::views::mark(&txn, mark, hour).await? {
         db::views::count(&txn, viewed, id, day).await?;
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Hours since 1970-01-01.
+fn hour_number(at: DateTime<Utc>) -> i32 {
+    i32::try_from(at.timestamp().div_euclid(3600)).unwrap_or(i32::MAX)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -127,6 +143,8 @@ fn weight(age_days: f64) -> f64 {
 /// changed, and forgets view marks past their day. Idempotent: instances may run it at once.
 pub async fn refresh(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), ApiError> {
     let today = day_number(now.date_naive());
+    // First, whatever fails after: marks live for their hour, keys for their day.
+    db::views::forget_before(db, hour_number(now), today).await?;
     let from = today - (WINDOW_DAYS - 1);
     let mut summaries: HashMap<i64, f64> = HashMap::new();
     let mut papers: HashMap<i64, f64> = HashMap::new();
@@ -142,7 +160,9 @@ pub async fn refresh(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), 
     }
     let since = now - Duration::days(i64::from(WINDOW_DAYS));
     for (summary, value, at) in db::views::votes_since(db, since).await? {
-        let age = (now - at).num_seconds() as f64 / 86_400.0;
+        // By day, as views are: a summary's popularity then changes only with new activity
+        // and once a day, not at every run.
+        let age = f64::from(today - day_number(at.date_naive()));
         *summaries.entry(summary).or_default() += f64::from(value) * VOTE_WEIGHT * weight(age);
     }
     let summary_values: HashMap<i64, i64> = summaries
@@ -158,7 +178,8 @@ pub async fn refresh(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), 
         .map(|(id, v)| (id, (v * SCALE).round().max(0.0) as i64))
         .collect();
     for (summary, paper) in db::views::papers_of(db, listed, &ids).await? {
-        *paper_values.entry(paper).or_default() += summary_values[&summary];
+        let value = paper_values.entry(paper).or_default();
+        *value = value.saturating_add(summary_values[&summary]);
     }
     paper_values.retain(|_, v| *v > 0);
     for (viewed, values) in [(Viewed::Summary, summary_values), (Viewed::Paper, paper_values)] {
@@ -182,7 +203,6 @@ pub async fn refresh(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), 
             txn.commit().await?;
         }
     }
-    db::views::forget_before(db, today).await?;
     Ok(())
 }
 

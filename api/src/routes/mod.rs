@@ -60,12 +60,23 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-/// The client's `User-Agent`, or nothing.
-fn user_agent(req: &HttpRequest) -> &str {
-    req.headers()
-        .get(actix_web::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
+/// A view is counted from this site's own pages (browsers say where a request comes from:
+/// another site's page cannot make its visitors count views), within the client's quota.
+fn view_quota(state: &AppState, req: &HttpRequest) -> Result<Allowed, ApiError> {
+    let cross_site = req
+        .headers()
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site");
+    if cross_site {
+        return Err(ApiError::Forbidden(
+            "Views are counted from ShortScience's own pages only.".to_owned(),
+        ));
+    }
+    state
+        .limits
+        .view_ip
+        .check(&format!("ip:{}", client_ip(state, req)))
+        .map_err(ApiError::RateLimited)
 }
 
 /// The response (or error response) with the rate-limit headers of the quotas to report (both

@@ -387,6 +387,8 @@ async fn trending_papers(state: web::Data<AppState>) -> Result<web::Json<Vec<Pap
     params(("id" = String, Path, description = "Paper id")),
     responses(
         (status = 204, description = "Counted (or already counted this hour)"),
+        (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 301, response = super::MovedPermanently),
         (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
@@ -400,6 +402,7 @@ async fn view_paper(
     req: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
+    let quota = super::view_quota(&state, &req)?;
     views::record(
         &state.db,
         state.scope(&reader),
@@ -407,10 +410,12 @@ async fn view_paper(
         id.into_inner(),
         None,
         &super::client_ip(&state, &req),
-        super::user_agent(&req),
     )
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(super::with_limits(
+        Ok(HttpResponse::NoContent().finish()),
+        &[quota],
+    ))
 }
 
 /// One paper.

@@ -1,6 +1,6 @@
 //! `/api/v1/search` (full-text search over papers and summaries) and `/api/v1/tags`.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shared::api::{Page, SearchHit, SearchQuery, TagCount};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 422, response = super::Unprocessable),
+        (status = 429, response = super::TooManyRequests),
     ),
     security((), ("bearer" = []))
 )]
@@ -32,10 +33,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn search_site(
     state: web::Data<AppState>,
     reader: MaybeAuthUser,
+    req: HttpRequest,
     query: web::Query<SearchQuery>,
-) -> Result<web::Json<Page<SearchHit>>, ApiError> {
-    let page = search::search(&state.db, state.scope(&reader), &state.config.public_url, &query).await?;
-    Ok(web::Json(page))
+) -> Result<HttpResponse, ApiError> {
+    let quota = state
+        .limits
+        .search_ip
+        .check(&format!("ip:{}", super::client_ip(&state, &req)))
+        .map_err(ApiError::RateLimited)?;
+    let page = search::search(&state.db, state.scope(&reader), &state.config.public_url, &query)
+        .await
+        .map(|page| HttpResponse::Ok().json(page));
+    Ok(super::with_limits(page, &[quota]))
 }
 
 /// Query of `GET /tags`.
@@ -55,6 +64,7 @@ struct TagsQuery {
     params(TagsQuery),
     responses(
         (status = 200, description = "Tags with their number of summaries", body = Vec<TagCount>),
+        (status = 400, response = super::BadRequest),
         (status = 422, response = super::Unprocessable),
     )
 )]

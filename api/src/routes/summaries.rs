@@ -67,6 +67,8 @@ async fn list_summaries(
     params(("id" = String, Path, description = "Summary id"), GetSummaryQuery),
     responses(
         (status = 204, description = "Counted (or already counted this hour)"),
+        (status = 403, response = super::Forbidden),
+        (status = 429, response = super::TooManyRequests),
         (status = 400, response = super::BadRequest),
         (status = 401, response = super::Unauthorized),
         (status = 404, response = super::NotFound),
@@ -81,6 +83,7 @@ async fn view_summary(
     id: web::Path<i64>,
     query: web::Query<GetSummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let quota = super::view_quota(&state, &req)?;
     views::record(
         &state.db,
         state.scope(&reader),
@@ -88,10 +91,12 @@ async fn view_summary(
         id.into_inner(),
         query.share.as_deref(),
         &client_ip(&state, &req),
-        super::user_agent(&req),
     )
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(super::with_limits(
+        Ok(HttpResponse::NoContent().finish()),
+        &[quota],
+    ))
 }
 
 /// A summary's readers per day over the last 30 days: its author and moderators only.

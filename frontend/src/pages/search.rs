@@ -56,10 +56,7 @@ fn hint(reading: &Reading) -> String {
         Reading::Empty => "An arXiv id or link, a DOI, a DBLP key, or words from the title.".to_owned(),
         Reading::Identifier(what) => format!("Looks like an {what}: we will look it up."),
         Reading::Invalid(message) => message.clone(),
-        Reading::Words => {
-            "Words: our papers and summaries show as you type; Search also asks arXiv, Crossref and DBLP."
-                .to_owned()
-        }
+        Reading::Words => "Title words: we will search our papers, arXiv, Crossref and DBLP.".to_owned(),
     }
 }
 
@@ -71,7 +68,7 @@ pub fn search_page() -> Html {
         .unwrap_or_default()
         .q;
     use_document_title(Some(if q.trim().is_empty() {
-        "Search, or add a paper".to_owned()
+        "Find or add a paper".to_owned()
     } else {
         format!("“{}”", q.trim())
     }));
@@ -111,7 +108,7 @@ pub fn search_page() -> Html {
     html! {
         <div class="search-page">
             <div class="page-intro">
-                <h1>{ "Search, or add a paper" }</h1>
+                <h1>{ "Find or add a paper" }</h1>
                 <p class="lede">{ "Every paper on ShortScience has one page, whatever identifier you arrive with." }</p>
             </div>
             <form class="search-form" role="search" {onsubmit}>

@@ -37,6 +37,12 @@ pub struct Model {
     pub tokens_valid_after: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Summaries that count towards the public profile (public, live, shown, named).
+    pub profile_summaries: i64,
+    /// The sum of their scores.
+    pub profile_score: i64,
+    /// Their mean score × 10⁶ (`NO_SCORE` without any): the directory's `sort=score`.
+    pub score_micros: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,4 @@
-//! A view already counted: the keyed hash of client, target and hour, kept for a day.
+//! A view already counted: the keyed hash of reader, target and hour, kept for that hour.
 
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_type = "Text")]
     pub mark: String,
-    pub day: i32,
+    /// Hours since 1970-01-01.
+    pub hour: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,7 +22,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::Problem;
 use shared::accounts::{ExportFormat, UserSort};
-use shared::api::{PaperSort, ResolvedKey, SummarySort};
+use shared::api::{PaperSort, Period, ResolvedKey, SearchType, SummarySort};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
@@ -102,7 +102,7 @@ fn with_limits(result: Result<HttpResponse, ApiError>, quota: &[Allowed]) -> Htt
     ),
     // Schemas referenced only from hand-written schemas or query parameters, which utoipa does not
     // collect by itself (tests/tests/service.rs checks that every `$ref` resolves).
-    components(schemas(Problem, SummarySort, PaperSort, UserSort, ExportFormat, ResolvedKey), responses(
+    components(schemas(Problem, SummarySort, Period, SearchType, PaperSort, UserSort, ExportFormat, ResolvedKey), responses(
         BadRequest,
         Unauthorized,
         Forbidden,

@@ -15,8 +15,8 @@ use shared::accounts::{
 };
 use shared::api::{
     Comment, CommentChange, DEFAULT_PAGE_SIZE, ExternalSearchResponse, ImportRequest, NewCommentRequest,
-    NewSummaryRequest, NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, Summary,
-    SummaryChange, SummaryFeedQuery, SummarySort, Venue, VoteRequest, VoteResponse,
+    NewSummaryRequest, NotificationPage, Page, Paper, RenderRequest, RenderResponse, RevisionDiff, SearchHit,
+    Summary, SummaryChange, SummaryFeedQuery, SummarySort, Venue, VoteRequest, VoteResponse,
 };
 use shared::moderation::{Report, ReportAction, ReportRequest, ResolveReportRequest};
 use shared::problem::FieldErrors;
@@ -116,6 +116,11 @@ pub async fn list_summaries(
         request = request.query([("tag", tag.as_str())]);
     }
     get_json(request).await
+}
+
+/// `GET /search?q=…`: the best hits among our papers and summaries, with snippets.
+pub async fn search_site(q: &str) -> Result<Page<SearchHit>, ApiError> {
+    get_json(Request::get(&format!("{BASE}/search")).query([("q", q), ("limit", "8")])).await
 }
 
 /// `POST /summaries/{id}/views` or `/papers/{id}/views`: counts the page being read. What

@@ -19,6 +19,35 @@ async fn the_home_page_shows_summaries_with_mathml() {
     browser.close().await;
 }
 
+/// Our papers and summaries show as words are typed on the search page, with their matched
+/// words marked; the front page's tab, period and field live in its URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_shows_hits_as_you_type_and_the_front_page_keeps_its_choices() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&app.url("/search")).await.unwrap();
+    browser.fill("#paper-query", "diffusion").await;
+    browser
+        .wait_for_text(".site-hit-list", "Denoising Diffusion Probabilistic Models")
+        .await;
+    let mark = browser.find(".site-hit-snippet mark").await;
+    let marked = mark.text().await.unwrap().to_lowercase();
+    assert!(marked.starts_with("diffus"), "{marked}");
+    browser
+        .client
+        .goto(&app.url("/?sort=top&period=week&category=cs"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text(".tabs [aria-current=page]", "Highest rated")
+        .await;
+    let period = browser.find("#period").await;
+    assert_eq!(period.prop("value").await.unwrap().as_deref(), Some("week"));
+    let category = browser.find("#category").await;
+    assert_eq!(category.prop("value").await.unwrap().as_deref(), Some("cs"));
+    browser.close().await;
+}
+
 /// Sign up, sign out, sign in by email, survive a reload, sign out; then forget the password,
 /// follow the mailed link, and find the old sessions dead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

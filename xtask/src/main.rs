@@ -276,8 +276,11 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
             .arg(&wasm))?;
         if wasm_opt.exists() {
             let out = dist.join(format!("{module}_bg.wasm"));
+            // Rust's wasm32 stack runs down from 1 MiB with the data above it, so the low 1 KiB
+            // of memory holds nothing unless the stack is already overflowing: wasm-opt may fold
+            // address arithmetic on that assumption (1.8 KB less gzipped).
             run(Command::new(&wasm_opt)
-                .arg("-Oz")
+                .args(["-Oz", "--converge", "--low-memory-unused"])
                 .arg("--enable-bulk-memory")
                 .arg("--enable-nontrapping-float-to-int")
                 .arg(&out)
@@ -291,6 +294,19 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         std::fs::copy(entry.path(), dist.join(entry.file_name()))?;
     }
     math_assets(&dist)
+}
+
+/// CSS without its `/* … */` comments and with each run of white space as one space (the SPA's
+/// stylesheet has no `/*` and no run of spaces inside a string or URL).
+fn minified(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..].split_once("*/").map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The math font and table styles, taken from the pulldown-latex package the renderer is built
@@ -314,7 +330,9 @@ fn math_assets(dist: &Path) -> anyhow::Result<()> {
     let Some((_, rules)) = styles.split_once(MARKER) else {
         bail!("pulldown-latex's styles.css no longer has the `{MARKER}` section this build takes");
     };
-    let mut css = std::fs::read_to_string(dist.join("style.css"))?;
+    // The stylesheet's comments and layout are for its readers here, not for every visitor's
+    // download.
+    let mut css = minified(&std::fs::read_to_string(dist.join("style.css"))?);
     css.push_str("\n/* From pulldown-latex's styles.css (MIT licence, Charles Edward Gagnon), taken at build time. */\n");
     for rule in rules.split_inclusive('}') {
         // Its stylesheet declares the MathML namespace as `m`; in HTML documents plain type

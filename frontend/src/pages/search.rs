@@ -56,7 +56,10 @@ fn hint(reading: &Reading) -> String {
         Reading::Empty => "An arXiv id or link, a DOI, a DBLP key, or words from the title.".to_owned(),
         Reading::Identifier(what) => format!("Looks like an {what}: we will look it up."),
         Reading::Invalid(message) => message.clone(),
-        Reading::Words => "Title words: we will search our papers, arXiv, Crossref and DBLP.".to_owned(),
+        Reading::Words => {
+            "Title words: we will search our papers, arXiv, Crossref and DBLP (ours show as you type)."
+                .to_owned()
+        }
     }
 }
 
@@ -132,10 +135,53 @@ pub fn search_page() -> Html {
                     { hint(&reading) }
                 </p>
             </form>
+            if reading == Reading::Words && typed.trim().chars().count() >= 2 {
+                <SiteHits q={typed.trim().to_owned()} />
+            }
             if !q.trim().is_empty() {
                 <Results q={q.trim().to_owned()} />
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SiteHitsProps {
+    q: String,
+}
+
+/// Our papers and summaries matching what is typed, as it is typed, with snippets.
+#[function_component(SiteHits)]
+fn site_hits(props: &SiteHitsProps) -> Html {
+    let (found, _) = use_fetch(props.q.clone(), |q| async move { api::search_site(&q).await });
+    let Fetch::Ready(found) = found else {
+        return Html::default();
+    };
+    html! {
+        <section class="site-hits" aria-labelledby="site-hits-heading">
+            <h2 id="site-hits-heading">{ "On ShortScience" }</h2>
+            if found.items.is_empty() {
+                <p class="empty">{ "No paper or summary here matches yet." }</p>
+            } else {
+                <ol class="site-hit-list">
+                    { for found.items.iter().map(|hit| {
+                        let (route, label) = match &hit.summary {
+                            Some(summary) => (Route::Summary { id: summary.id.clone() }, "Summary of "),
+                            None => (Route::Paper { id: hit.paper.id.clone() }, ""),
+                        };
+                        html! {
+                            <li class="site-hit">
+                                <p class="site-hit-title">
+                                    { label }<NavLink to={route}>{ &hit.paper.title }</NavLink>
+                                </p>
+                                // The server's snippet: escaped text, matched words in <mark>.
+                                <p class="site-hit-snippet">{ Html::from_html_unchecked(hit.snippet.clone().into()) }</p>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        </section>
     }
 }
 

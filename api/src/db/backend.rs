@@ -63,7 +63,7 @@ impl Dialect for Sqlite {
 
     /// `id IN (SELECT rowid FROM …_search WHERE …_search MATCH ?)`.
     fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr {
-        let index = fts_table(target);
+        let index = target.fts_table();
         Expr::col((table(target), Alias::new("id"))).in_subquery(
             Query::select()
                 .expr(Expr::cust("rowid"))
@@ -75,7 +75,7 @@ impl Dialect for Sqlite {
 
     /// BM25 over the FTS table, joined to the rows (a title word weighs most).
     fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement {
-        let index = fts_table(target);
+        let index = target.fts_table();
         let bm25 = match target {
             Target::Papers => "-bm25(paper_search, 10.0, 5.0, 1.0)",
             Target::Summaries => "-bm25(summary_search)",
@@ -93,7 +93,7 @@ impl Dialect for Sqlite {
     }
 
     fn snippets(&self, target: Target, query: &TextQuery, ids: Vec<i64>) -> SelectStatement {
-        let index = fts_table(target);
+        let index = target.fts_table();
         // Column -1: whichever column matched best.
         let snippet = format!(
             "snippet({index}, -1, char({}), char({}), '…', {SNIPPET_WORDS})",
@@ -110,13 +110,6 @@ impl Dialect for Sqlite {
     }
 }
 
-fn fts_table(target: Target) -> &'static str {
-    match target {
-        Target::Papers => "paper_search",
-        Target::Summaries => "summary_search",
-    }
-}
-
 /// `…_search MATCH '"word" "word" "start"*'`: each word a quoted string (quotes doubled, though
 /// words are letters and digits only), the last one a prefix.
 fn fts_match(target: Target, query: &TextQuery) -> SimpleExpr {
@@ -125,7 +118,7 @@ fn fts_match(target: Target, query: &TextQuery) -> SimpleExpr {
     let mut text: Vec<String> = head.iter().map(|w| quote(w)).collect();
     let star = if query.last_is_prefix() { "*" } else { "" };
     text.push(format!("{}{star}", quote(last)));
-    Expr::cust_with_values(format!("{} MATCH ?", fts_table(target)), [text.join(" ")])
+    Expr::cust_with_values(format!("{} MATCH ?", target.fts_table()), [text.join(" ")])
 }
 
 /// PostgreSQL: `SELECT … FOR UPDATE`, and identity sequences that explicit ids do not move.
@@ -168,7 +161,7 @@ impl Dialect for Postgres {
     fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr {
         let (sql, values) = ts_query(query);
         Expr::cust_with_values(
-            format!("\"{}\".\"search_vector\" @@ {sql}", target_name(target)),
+            format!("\"{}\".\"search_vector\" @@ {sql}", target.table_name()),
             values,
         )
     }
@@ -182,7 +175,7 @@ impl Dialect for Postgres {
                 Expr::cust_with_values(
                     format!(
                         "ts_rank(\"{}\".\"search_vector\", {sql})::float8",
-                        target_name(target)
+                        target.table_name()
                     ),
                     values,
                 ),
@@ -213,13 +206,6 @@ impl Dialect for Postgres {
             .from(table(target))
             .and_where(Expr::col((table(target), Alias::new("id"))).is_in(ids))
             .to_owned()
-    }
-}
-
-fn target_name(target: Target) -> &'static str {
-    match target {
-        Target::Papers => "papers",
-        Target::Summaries => "summaries",
     }
 }
 

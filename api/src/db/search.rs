@@ -57,10 +57,6 @@ impl TextQuery {
             None => (&[], ""),
         }
     }
-
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
 }
 
 /// A hit's id and relevance.
@@ -123,8 +119,23 @@ pub fn paper_matches(db: &impl ConnectionTrait, query: &TextQuery) -> Condition 
 
 /// The table of a target.
 pub fn table(target: Target) -> Alias {
-    Alias::new(match target {
-        Target::Papers => "papers",
-        Target::Summaries => "summaries",
-    })
+    Alias::new(target.table_name())
+}
+
+impl Target {
+    /// The rows' table.
+    pub fn table_name(self) -> &'static str {
+        match self {
+            Target::Papers => "papers",
+            Target::Summaries => "summaries",
+        }
+    }
+
+    /// SQLite's full-text table over those rows.
+    pub fn fts_table(self) -> &'static str {
+        match self {
+            Target::Papers => "paper_search",
+            Target::Summaries => "summary_search",
+        }
+    }
 }

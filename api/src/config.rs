@@ -39,6 +39,16 @@ pub struct Config {
     /// How long a session lasts from sign-in, however often it is refreshed
     /// (`SHORTSCIENCE_SESSION_DAYS`).
     pub session_lifetime: chrono::Duration,
+    /// Redis shared by every instance for rate limits (`SHORTSCIENCE_REDIS_URL`); may hold a
+    /// password.
+    pub redis_url: Option<Secret>,
+    /// Prefix of this site's keys in that Redis (`SHORTSCIENCE_REDIS_PREFIX`), so several sites
+    /// (or test runs) can share one server.
+    pub redis_prefix: String,
+    /// The operator's word that this is the only instance on its database
+    /// (`SHORTSCIENCE_SINGLE_INSTANCE=on`): then PostgreSQL may use a secret generated into the
+    /// data folder, which other instances could not share.
+    pub single_instance: bool,
 }
 
 /// A configuration value that must never reach logs or error messages.
@@ -79,6 +89,11 @@ impl Config {
             "on" => true,
             "off" => false,
             other => anyhow::bail!("SHORTSCIENCE_RATE_LIMITS must be `on` or `off`, got {other:?}"),
+        };
+        let single_instance = match get("SHORTSCIENCE_SINGLE_INSTANCE", "off").as_str() {
+            "on" => true,
+            "off" => false,
+            other => anyhow::bail!("SHORTSCIENCE_SINGLE_INSTANCE must be `on` or `off`, got {other:?}"),
         };
         let days = get("SHORTSCIENCE_SESSION_DAYS", "30");
         let session_days: i64 = days
@@ -123,6 +138,9 @@ impl Config {
             crossref_api_url: get("SHORTSCIENCE_CROSSREF_API_URL", "https://api.crossref.org"),
             dblp_api_url: get("SHORTSCIENCE_DBLP_API_URL", "https://dblp.org"),
             upstream_timeout,
+            redis_url: secret("SHORTSCIENCE_REDIS_URL"),
+            redis_prefix: get("SHORTSCIENCE_REDIS_PREFIX", "shortscience"),
+            single_instance,
         })
     }
 
@@ -143,6 +161,11 @@ impl Config {
     /// Whether the site is served over TLS (then HSTS is sent).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Whether the database is PostgreSQL, which several instances may share.
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
     }
 
     /// The database URL without credentials, for logs.
@@ -169,6 +192,9 @@ impl std::fmt::Debug for Config {
             .field("crossref_api_url", &self.crossref_api_url)
             .field("dblp_api_url", &self.dblp_api_url)
             .field("upstream_timeout", &self.upstream_timeout)
+            .field("redis_url", &self.redis_url)
+            .field("redis_prefix", &self.redis_prefix)
+            .field("single_instance", &self.single_instance)
             .finish()
     }
 }

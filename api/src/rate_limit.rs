@@ -10,10 +10,15 @@
 //! count failures only: every attempt is counted before the password is checked (so parallel
 //! guesses cannot all slip through), and a success gives its request back ([`Limiter::refund`]),
 //! so an account's owner signing in often never locks themselves out.
+//!
+//! Windows are counted in this process, or, with `SHORTSCIENCE_REDIS_URL`, in Redis, so that every
+//! instance behind a load balancer spends one quota ([`SharedStore`]). Should Redis fail, each
+//! instance counts in its own memory until it answers again: limits loosen to one quota per
+//! instance rather than locking everybody out or letting everything through.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -210,12 +215,106 @@ fn stored_key(key: &str) -> String {
     crate::hashing::sha256_hex(key.as_bytes())
 }
 
+/// Counts one request in a window kept in Redis, atomically: the first request of a window
+/// starts its expiry, and a request over the quota is given back at once (not counted).
+/// Returns the count including this request and the milliseconds left in the window.
+static COUNT_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local n = redis.call('INCR', KEYS[1])
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl < 0 then
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            ttl = tonumber(ARGV[1])
+        end
+        if n > tonumber(ARGV[2]) then
+            redis.call('DECR', KEYS[1])
+        end
+        return {n, ttl}
+        ",
+    )
+});
+
+/// Gives back one counted request of a window kept in Redis, if the window still exists.
+static REFUND_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if n > 0 then
+            redis.call('DECR', KEYS[1])
+        end
+        return 0
+        ",
+    )
+});
+
+/// Redis, where every instance counts the same windows (`SHORTSCIENCE_REDIS_URL`). Keys are
+/// `<prefix>:rl:<policy>:<key>` and expire with their window.
+#[derive(Clone)]
+pub struct SharedStore {
+    connection: redis::aio::ConnectionManager,
+    prefix: Arc<str>,
+}
+
+impl SharedStore {
+    /// Connects (and reconnects by itself after a failure later on).
+    pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<SharedStore> {
+        use anyhow::Context;
+        let client = redis::Client::open(url).context("SHORTSCIENCE_REDIS_URL is not a Redis URL")?;
+        let connection = redis::aio::ConnectionManager::new(client)
+            .await
+            .context("connecting to Redis (SHORTSCIENCE_REDIS_URL)")?;
+        Ok(SharedStore {
+            connection,
+            prefix: prefix.into(),
+        })
+    }
+
+    fn key(&self, policy: Policy, key: &str) -> String {
+        format!("{}:rl:{}:{key}", self.prefix, policy.name)
+    }
+
+    async fn count(&self, policy: Policy, key: &str) -> redis::RedisResult<Result<Allowed, Limited>> {
+        let window_ms = u64::try_from(policy.window.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let (count, left_ms): (u64, u64) = COUNT_SCRIPT
+            .key(self.key(policy, key))
+            .arg(window_ms)
+            .arg(policy.quota)
+            .invoke_async(&mut self.connection.clone())
+            .await?;
+        let reset = Duration::from_millis(left_ms);
+        Ok(if count > u64::from(policy.quota) {
+            Err(Limited {
+                policy,
+                retry_after: reset,
+            })
+        } else {
+            Ok(Allowed {
+                policy,
+                remaining: policy.quota - u32::try_from(count).unwrap_or(policy.quota),
+                reset,
+            })
+        })
+    }
+
+    async fn refund(&self, policy: Policy, key: &str) -> redis::RedisResult<()> {
+        REFUND_SCRIPT
+            .key(self.key(policy, key))
+            .invoke_async(&mut self.connection.clone())
+            .await
+    }
+}
+
 /// One policy applied per key (an address, an account name, an email). Clones share the counts.
 #[derive(Clone)]
 pub struct Limiter {
     policy: Policy,
     enabled: bool,
+    /// The windows of this instance: all of them, or those counted while Redis failed.
     windows: Arc<Mutex<Windows>>,
+    shared: Option<SharedStore>,
 }
 
 impl std::fmt::Debug for Limiter {
@@ -231,6 +330,14 @@ impl std::fmt::Debug for Limiter {
 impl Limiter {
     pub fn new(policy: Policy) -> Limiter {
         Limiter::build(policy, true, MAX_KEYS)
+    }
+
+    /// A limiter whose windows are counted in Redis, shared with every other instance.
+    pub fn shared(policy: Policy, store: SharedStore) -> Limiter {
+        Limiter {
+            shared: Some(store),
+            ..Limiter::new(policy)
+        }
     }
 
     /// A limiter that lets everything through (`SHORTSCIENCE_RATE_LIMITS=off`) and stores nothing.
@@ -249,6 +356,7 @@ impl Limiter {
             policy,
             enabled,
             windows: Arc::new(Mutex::new(windows)),
+            shared: None,
         }
     }
 
@@ -260,20 +368,43 @@ impl Limiter {
     /// says whether it is within the quota. Requests over the quota are not counted, so a client
     /// that keeps trying is not locked out beyond the window it already used up.
     /// One unit of a user's quota (key `user:<id>`), as an API error when it is spent.
-    pub fn check_user(&self, user_id: i64) -> Result<Allowed, crate::error::ApiError> {
+    pub async fn check_user(&self, user_id: i64) -> Result<Allowed, crate::error::ApiError> {
         self.check(&format!("user:{user_id}"))
+            .await
             .map_err(crate::error::ApiError::RateLimited)
     }
 
-    pub fn check(&self, key: &str) -> Result<Allowed, Limited> {
+    pub async fn check(&self, key: &str) -> Result<Allowed, Limited> {
+        if self.enabled
+            && let Some(store) = &self.shared
+        {
+            match store.count(self.policy, &stored_key(key)).await {
+                Ok(counted) => return counted,
+                Err(err) => tracing::warn!(
+                    policy = self.policy.name,
+                    error = %err,
+                    "rate limits: Redis failed; counting in this instance"
+                ),
+            }
+        }
         self.check_at(key, Instant::now())
     }
 
     /// Gives back a request counted by [`Limiter::check`] that turned out not to count (a
     /// successful login): limits that count failures only check first and refund successes.
-    pub fn refund(&self, key: &str) {
+    pub async fn refund(&self, key: &str) {
         if !self.enabled {
             return;
+        }
+        if let Some(store) = &self.shared {
+            match store.refund(self.policy, &stored_key(key)).await {
+                Ok(()) => return,
+                Err(err) => tracing::warn!(
+                    policy = self.policy.name,
+                    error = %err,
+                    "rate limits: Redis failed; refunding in this instance"
+                ),
+            }
         }
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(window) = windows.by_key.get_mut(&stored_key(key)) {
@@ -427,16 +558,17 @@ impl RateLimits {
     /// The production policies; `enabled = false` lets every request through.
     /// `window_override` replaces every policy's window (quotas stay) so tests can watch a window
     /// end within seconds.
-    pub fn new(enabled: bool, window_override: Option<Duration>) -> RateLimits {
+    /// `shared` counts every window in Redis instead of this process.
+    pub fn new(enabled: bool, window_override: Option<Duration>, shared: Option<SharedStore>) -> RateLimits {
         let limiter = |policy: Policy| {
             let policy = Policy {
                 window: window_override.unwrap_or(policy.window),
                 ..policy
             };
-            if enabled {
-                Limiter::new(policy)
-            } else {
-                Limiter::disabled(policy)
+            match (enabled, &shared) {
+                (false, _) => Limiter::disabled(policy),
+                (true, None) => Limiter::new(policy),
+                (true, Some(store)) => Limiter::shared(policy, store.clone()),
             }
         };
         RateLimits {
@@ -458,6 +590,22 @@ impl RateLimits {
             report_user: limiter(Policy::REPORT_USER),
             upload_user: limiter(Policy::UPLOAD_USER),
         }
+    }
+}
+
+impl RateLimits {
+    /// The limits the configuration asks for: on or off, counted here or in Redis.
+    pub async fn from_config(
+        config: &crate::config::Config,
+        window_override: Option<Duration>,
+    ) -> anyhow::Result<RateLimits> {
+        let shared = match &config.redis_url {
+            Some(url) if config.rate_limits => {
+                Some(SharedStore::connect(url.expose(), &config.redis_prefix).await?)
+            }
+            _ => None,
+        };
+        Ok(RateLimits::new(config.rate_limits, window_override, shared))
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Options {
     /// Base URL of a stand-in for arXiv (`…/api/query`), Crossref and DBLP. Without one the
     /// metadata services are a closed port on 127.0.0.1: tests never reach the internet.
     pub upstream: Option<String>,
+    /// Count rate limits in the Redis at `SHORTSCIENCE_TEST_REDIS_URL` (default
+    /// `redis://127.0.0.1:6379`), under a prefix of this app's own, shared with the instances
+    /// started beside it ([`TestApp::spawn_beside`]).
+    pub redis: bool,
 }
 
 /// A running service and a client for it.
@@ -123,6 +127,15 @@ impl TestApp {
             .public_url
             .clone()
             .unwrap_or_else(|| "http://shortscience.test".to_owned());
+        let redis_url = options.redis.then(|| {
+            std::env::var("SHORTSCIENCE_TEST_REDIS_URL")
+                .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+        });
+        let rate_limits = if options.rate_limit_window.is_some() {
+            "on"
+        } else {
+            "off"
+        };
         let config = Config::from_lookup(|var| match var {
             "SHORTSCIENCE_DATABASE_URL" => Some(database_url.clone()),
             "SHORTSCIENCE_BIND" => Some("127.0.0.1:0".to_owned()),
@@ -133,6 +146,9 @@ impl TestApp {
             "SHORTSCIENCE_ARXIV_API_URL" => Some(format!("{upstream}/api/query")),
             "SHORTSCIENCE_CROSSREF_API_URL" | "SHORTSCIENCE_DBLP_API_URL" => Some(upstream.clone()),
             "SHORTSCIENCE_UPSTREAM_TIMEOUT_SECONDS" => Some("2".to_owned()),
+            "SHORTSCIENCE_RATE_LIMITS" => Some(rate_limits.to_owned()),
+            "SHORTSCIENCE_REDIS_URL" => redis_url.clone(),
+            "SHORTSCIENCE_REDIS_PREFIX" => Some(name.clone()),
             _ => None,
         })
         .expect("test configuration");
@@ -165,6 +181,33 @@ impl TestApp {
         let (address, server) = start(&self.config, &self.db, &self.options).await;
         self.address = address;
         self.server = server;
+    }
+
+    /// Starts a second instance of the service on this one's database, as a load balancer's
+    /// second backend would run: its own process state (connections, caches, local rate-limit
+    /// windows, data folder) and the same configuration otherwise. It migrates on start like any
+    /// instance. The first app owns the database; this one leaves it when dropped.
+    pub async fn spawn_beside(&self) -> TestApp {
+        let name = format!("sstest_{}", uuid::Uuid::new_v4().simple());
+        let data_dir = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&data_dir).expect("creating the test data folder");
+        let mut config = self.config.clone();
+        config.data_dir = data_dir.clone();
+        let db = api::db::connect_migrated(&config.database_url)
+            .await
+            .expect("connecting and migrating");
+        let (address, server) = start(&config, &db, &self.options).await;
+        TestApp {
+            address,
+            client: self.client.clone(),
+            db,
+            data_dir,
+            mail: SmtpSink::start().await,
+            postgres_database: None,
+            config,
+            options: self.options.clone(),
+            server,
+        }
     }
 
     /// Starts the service and loads the demo set.
@@ -265,7 +308,9 @@ impl TestApp {
 
 /// Binds and starts the service; returns its base URL and a handle that stops it.
 async fn start(config: &Config, db: &DatabaseConnection, options: &Options) -> (String, ServerHandle) {
-    let limits = RateLimits::new(options.rate_limit_window.is_some(), options.rate_limit_window);
+    let limits = RateLimits::from_config(config, options.rate_limit_window)
+        .await
+        .expect("connecting the rate limits' store");
     let app = Application::with_limits(config.clone(), db.clone(), limits)
         .await
         .expect("starting the service");
@@ -284,7 +329,8 @@ fn postgres_admin_url() -> String {
     )
 }
 
-async fn fresh_postgres_database(name: &str) -> String {
+/// Creates an empty PostgreSQL database `name` and returns its URL (see [`drop_postgres_database`]).
+pub async fn fresh_postgres_database(name: &str) -> String {
     let base = postgres_admin_url();
     let admin = sea_orm::Database::connect(base.as_str())
         .await
@@ -296,6 +342,18 @@ async fn fresh_postgres_database(name: &str) -> String {
     let _ = admin.close().await;
     let (server, _) = base.rsplit_once('/').expect("the URL names a database");
     format!("{server}/{name}")
+}
+
+/// Drops a database made by [`fresh_postgres_database`], closing its connections.
+pub async fn drop_postgres_database(name: &str) {
+    let admin = sea_orm::Database::connect(postgres_admin_url().as_str())
+        .await
+        .expect("connecting to SHORTSCIENCE_TEST_POSTGRES_URL");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("dropping a test database");
+    let _ = admin.close().await;
 }
 
 /// Runs each named async test function `fn(TestApp)` once on SQLite and once on PostgreSQL,

@@ -63,6 +63,13 @@ impl JwtKeys {
             );
             return JwtKeys::new(secret.expose().as_bytes());
         }
+        // Every instance on one database must verify the others' tokens, and a secret generated
+        // into one instance's data folder is that instance's alone.
+        anyhow::ensure!(
+            !config.is_postgres() || config.single_instance,
+            "on PostgreSQL set SHORTSCIENCE_JWT_SECRET (the same in every instance), or \
+             SHORTSCIENCE_SINGLE_INSTANCE=on if this instance runs alone"
+        );
         JwtKeys::new(&load_or_create_secret(&config.data_dir)?)
     }
 

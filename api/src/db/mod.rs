@@ -32,6 +32,13 @@ use sea_orm::{
 /// Connects to the configured database. SQLite gets WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing; its file's folder is created.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    // One writer at a time is SQLite's rule; a small pool keeps readers concurrent.
+    let connections = if url.starts_with("sqlite:") { 8 } else { 20 };
+    open(url, connections).await
+}
+
+/// Opens a pool of at most `connections` connections.
+async fn open(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = sqlite_file(url)
         && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
     {
@@ -48,23 +55,32 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    if url.starts_with("sqlite:") {
-        // One writer at a time is SQLite's rule; a small pool keeps readers concurrent.
-        options.max_connections(8).min_connections(1);
-    } else {
-        options.max_connections(20);
-    }
+    options.max_connections(connections).min_connections(1);
     Database::connect(options)
         .await
         .context("connecting to the database")
 }
 
-/// Brings the schema up to date on connections of their own, then opens the pool the service
+/// The PostgreSQL advisory lock held while migrating (any number; this one spells "ShSc").
+const MIGRATION_LOCK: i64 = 0x5368_5363;
+
+/// Brings the schema up to date on a connection of its own, then opens the pool the service
 /// uses. Every connection of that pool starts after the last `ALTER TABLE`: an SQLite connection
 /// that saw the table before it can keep the old column list of a statement it prepared (sqlx
 /// caches it), and a row then lacks a column the entity has.
+///
+/// On PostgreSQL, instances starting together take turns: the migrating connection holds an
+/// advisory lock, so the second waits and then finds every migration applied.
 pub async fn connect_migrated(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let migrating = connect(url).await?;
+    use sea_orm::ConnectionTrait;
+    // One connection, so that the session lock and the migrations share it.
+    let migrating = open(url, 1).await?;
+    if migrating.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        migrating
+            .execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            .await
+            .context("waiting for the migration lock")?;
+    }
     Migrator::up(&migrating, None)
         .await
         .context("running migrations")?;

@@ -50,7 +50,7 @@ pub struct SignedIn {
 
 /// Creates an account, signs it in and mails the confirmation link.
 pub async fn register(state: &AppState, client: &str, body: &RegisterRequest) -> Limited<SignedIn> {
-    let allowed = match state.limits.register_ip.check(client) {
+    let allowed = match state.limits.register_ip.check(client).await {
         Ok(allowed) => allowed,
         Err(over) => return Limited::over(over),
     };
@@ -102,14 +102,14 @@ async fn create_account(state: &AppState, body: &RegisterRequest) -> Result<Sign
 /// attempt back. The account's quota is reported only when it is used up.
 pub async fn login(state: &AppState, client: &str, body: &LoginRequest) -> Limited<SignedIn> {
     let limits = &state.limits;
-    let by_ip = match limits.login_ip.check(client) {
+    let by_ip = match limits.login_ip.check(client).await {
         Ok(allowed) => allowed,
         Err(over) => return Limited::over(over),
     };
     let user = match db::accounts::find_by_login(&state.db, &body.login).await {
         Ok(user) => user,
         Err(err) => {
-            limits.login_ip.refund(client);
+            limits.login_ip.refund(client).await;
             return Limited::new(Err(err.into()), vec![by_ip.refunded()]);
         }
     };
@@ -118,9 +118,9 @@ pub async fn login(state: &AppState, client: &str, body: &LoginRequest) -> Limit
         Some(user) => format!("user:{}", user.id),
         None => format!("login:{}", body.login.trim().to_lowercase()),
     };
-    if let Err(over) = limits.login_account.check(&account_key) {
+    if let Err(over) = limits.login_account.check(&account_key).await {
         // No guess was made: the address keeps its attempt.
-        limits.login_ip.refund(client);
+        limits.login_ip.refund(client).await;
         return Limited::new(Err(ApiError::RateLimited(over)), vec![by_ip.refunded()]);
     }
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -128,8 +128,8 @@ pub async fn login(state: &AppState, client: &str, body: &LoginRequest) -> Limit
     let valid = password::verify(body.password.clone(), stored, &state.decoy_hash).await;
     match user {
         Some(user) if valid => {
-            limits.login_ip.refund(client);
-            limits.login_account.refund(&account_key);
+            limits.login_ip.refund(client).await;
+            limits.login_account.refund(&account_key).await;
             Limited::new(sign_in(state, &user).await, vec![by_ip.refunded()])
         }
         _ => Limited::new(Err(ApiError::InvalidCredentials), vec![by_ip]),
@@ -238,7 +238,7 @@ pub async fn logout(state: &AppState, secret: &str) -> Result<(), ApiError> {
 /// Queues a password-reset link for an address. The worker looks the address up, so the
 /// answer and its timing are the same whether or not it has an account.
 pub async fn request_password_reset(state: &AppState, client: &str, email: &str) -> Limited<()> {
-    let allowed = match state.limits.password_reset_ip.check(client) {
+    let allowed = match state.limits.password_reset_ip.check(client).await {
         Ok(allowed) => allowed,
         Err(over) => return Limited::over(over),
     };
@@ -248,6 +248,7 @@ pub async fn request_password_reset(state: &AppState, client: &str, email: &str)
         .limits
         .password_reset_email
         .check(&email.trim().to_lowercase())
+        .await
         .is_err()
     {
         tracing::warn!("password reset mails to one address rate limited");
@@ -386,7 +387,12 @@ pub async fn resend_confirmation(state: &AppState, caller: &AuthUser) -> Limited
         };
         return Limited::new(Err(conflict), Vec::new());
     }
-    let allowed = match state.limits.confirmation_mail_account.check(&account.username) {
+    let allowed = match state
+        .limits
+        .confirmation_mail_account
+        .check(&account.username)
+        .await
+    {
         Ok(allowed) => allowed,
         Err(over) => return Limited::over(over),
     };
@@ -432,11 +438,11 @@ pub async fn update_me(state: &AppState, caller: &AuthUser, body: &UpdateMeReque
             // Counted before the check, given back on success: like login, failures count.
             let key = format!("user:{}", account.id);
             let limiter: &Limiter = &state.limits.password_change_account;
-            limiter.check(&key).map_err(ApiError::RateLimited)?;
+            limiter.check(&key).await.map_err(ApiError::RateLimited)?;
             if !password::verify(current_password, account.password_hash.clone(), &state.decoy_hash).await {
                 return Err(ApiError::invalid("current_password", "is not correct"));
             }
-            limiter.refund(&key);
+            limiter.refund(&key).await;
             Some((password::hash(new_password).await?, session_id.clone()))
         }
         None => None,

@@ -54,7 +54,7 @@ pub async fn search_external(
         Err(IdError::Identifier) => None,
         Err(error) => return (Err(ApiError::invalid("q", error.to_string())), None),
     };
-    let allowed = match limiter.check(&format!("ip:{client}")) {
+    let allowed = match limiter.check(&format!("ip:{client}")).await {
         Ok(allowed) => allowed,
         Err(limited) => return (Err(ApiError::RateLimited(limited)), None),
     };

@@ -615,7 +615,7 @@ pub async fn import_for(
     user: &AuthUser,
     identifier: &str,
 ) -> Result<Imported, ApiError> {
-    limiter.check_user(user.id)?;
+    limiter.check_user(user.id).await?;
     import(db, upstreams, Some(user.id), identifier).await
 }
 

@@ -56,33 +56,33 @@ fn a_key_gets_its_full_quota_back_when_the_window_ends() {
     assert_eq!((allowed.remaining, allowed.reset), (2, Duration::from_secs(10)));
 }
 
-#[test]
-fn the_real_clock_ends_short_windows() {
+#[tokio::test]
+async fn the_real_clock_ends_short_windows() {
     let limiter = Limiter::new(Policy {
         name: "short",
         quota: 2,
         window: Duration::from_millis(200),
     });
-    limiter.check("k").unwrap();
-    limiter.check("k").unwrap();
-    let limited = limiter.check("k").unwrap_err();
+    limiter.check("k").await.unwrap();
+    limiter.check("k").await.unwrap();
+    let limited = limiter.check("k").await.unwrap_err();
     assert!(limited.retry_after <= Duration::from_millis(200) && limited.retry_after_seconds() == 1);
-    std::thread::sleep(Duration::from_millis(250));
-    assert_eq!(limiter.check("k").unwrap().remaining, 1);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(limiter.check("k").await.unwrap().remaining, 1);
 }
 
-#[test]
-fn disabled_limits_never_limit_and_remember_nothing() {
-    let limits = RateLimits::new(false, None);
+#[tokio::test]
+async fn disabled_limits_never_limit_and_remember_nothing() {
+    let limits = RateLimits::new(false, None, None);
     for _ in 0..1_000 {
-        limits.login_account.check("ada").unwrap();
+        limits.login_account.check("ada").await.unwrap();
     }
     assert_eq!(limits.login_account.tracked_keys(), 0);
 }
 
 #[test]
 fn the_window_override_shortens_every_policy_and_keeps_the_quotas() {
-    let limits = RateLimits::new(true, Some(Duration::from_secs(2)));
+    let limits = RateLimits::new(true, Some(Duration::from_secs(2)), None);
     let policies = [
         &limits.login_ip,
         &limits.login_account,
@@ -93,7 +93,7 @@ fn the_window_override_shortens_every_policy_and_keeps_the_quotas() {
     .map(Limiter::policy);
     assert!(policies.iter().all(|p| p.window == Duration::from_secs(2)));
     assert_eq!(policies.map(|p| p.quota), [30, 10, 10, 5, 3]);
-    let production = RateLimits::new(true, None);
+    let production = RateLimits::new(true, None, None);
     assert_eq!(production.login_ip.policy(), Policy::LOGIN_IP);
     assert_eq!(production.login_account.policy().window, Duration::from_secs(900));
 }
@@ -142,13 +142,13 @@ fn a_full_map_evicts_its_oldest_windows_instead_of_pooling_new_keys() {
     assert_eq!(limiter.check_at("flood-1999", t1).unwrap().remaining, 1, "kept");
 }
 
-#[test]
-fn refunds_give_a_request_back_and_long_keys_cost_little() {
+#[tokio::test]
+async fn refunds_give_a_request_back_and_long_keys_cost_little() {
     let limiter = Limiter::new(POLICY);
     let t0 = Instant::now();
     for _ in 0..10 {
         limiter.check_at("k", t0).unwrap();
-        limiter.refund("k");
+        limiter.refund("k").await;
     }
     assert_eq!(
         limiter.check_at("k", t0).unwrap().remaining,

@@ -65,7 +65,7 @@ async fn create_comment(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.comment_user.check_user(user.id)?;
+    let quota = state.limits.comment_user.check_user(user.id).await?;
     let posted = comments::create(
         &state.db,
         &state.config.public_url,
@@ -101,7 +101,7 @@ async fn update_comment(
     id: web::Path<i64>,
     body: web::Json<CommentChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.comment_user.check_user(user.id)?;
+    let quota = state.limits.comment_user.check_user(user.id).await?;
     let edited = comments::update(&state.db, &user, id.into_inner(), &body).await;
     let response = edited.map(|comment| HttpResponse::Ok().json(comment));
     Ok(with_limits(response, &[quota]))

@@ -62,7 +62,7 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> String {
 
 /// A view is counted from this site's own pages (browsers say where a request comes from:
 /// another site's page cannot make its visitors count views), within the client's quota.
-fn view_quota(state: &AppState, req: &HttpRequest) -> Result<Allowed, ApiError> {
+async fn view_quota(state: &AppState, req: &HttpRequest) -> Result<Allowed, ApiError> {
     let cross_site = req
         .headers()
         .get("sec-fetch-site")
@@ -76,6 +76,7 @@ fn view_quota(state: &AppState, req: &HttpRequest) -> Result<Allowed, ApiError> 
         .limits
         .view_ip
         .check(&format!("ip:{}", client_ip(state, req)))
+        .await
         .map_err(ApiError::RateLimited)
 }
 

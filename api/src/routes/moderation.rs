@@ -47,7 +47,7 @@ async fn report_summary(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<ReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.report_user.check_user(user.id)?;
+    let quota = state.limits.report_user.check_user(user.id).await?;
     let filed =
         moderation::report_summary(&state.db, &user, id.into_inner(), query.share.as_deref(), &body).await;
     Ok(with_limits(
@@ -80,7 +80,7 @@ async fn report_comment(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<ReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.report_user.check_user(user.id)?;
+    let quota = state.limits.report_user.check_user(user.id).await?;
     let filed =
         moderation::report_comment(&state.db, &user, id.into_inner(), query.share.as_deref(), &body).await;
     Ok(with_limits(

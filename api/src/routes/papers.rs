@@ -402,7 +402,7 @@ async fn view_paper(
     req: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = super::view_quota(&state, &req)?;
+    let quota = super::view_quota(&state, &req).await?;
     views::record(
         &state.db,
         state.scope(&reader),

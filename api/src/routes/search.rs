@@ -40,6 +40,7 @@ async fn search_site(
         .limits
         .search_ip
         .check(&format!("ip:{}", super::client_ip(&state, &req)))
+        .await
         .map_err(ApiError::RateLimited)?;
     let page = search::search(&state.db, state.scope(&reader), &state.config.public_url, &query)
         .await

@@ -83,7 +83,7 @@ async fn view_summary(
     id: web::Path<i64>,
     query: web::Query<GetSummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = super::view_quota(&state, &req)?;
+    let quota = super::view_quota(&state, &req).await?;
     views::record(
         &state.db,
         state.scope(&reader),
@@ -248,7 +248,7 @@ async fn create_summary(
     Writer(user): Writer,
     body: web::Json<NewSummaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.summary_write_user.check_user(user.id)?;
+    let quota = state.limits.summary_write_user.check_user(user.id).await?;
     let written = authoring::create(&state.db, &state.config.public_url, &user, &body).await;
     let response = written.map(|written| {
         HttpResponse::Created()
@@ -290,7 +290,7 @@ async fn update_summary(
     id: web::Path<i64>,
     body: web::Json<SummaryChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.summary_write_user.check_user(user.id)?;
+    let quota = state.limits.summary_write_user.check_user(user.id).await?;
     let written = authoring::update(
         &state.db,
         &state.config.public_url,
@@ -334,7 +334,7 @@ async fn delete_summary(
     Writer(user): Writer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.summary_write_user.check_user(user.id)?;
+    let quota = state.limits.summary_write_user.check_user(user.id).await?;
     let deleted = authoring::delete(&state.db, &user, id.into_inner(), if_match(&req)?).await;
     let response = deleted.map(|()| HttpResponse::NoContent().finish());
     Ok(with_limits(response, &[quota]))
@@ -454,7 +454,7 @@ async fn vote_summary(
     query: web::Query<GetSummaryQuery>,
     body: web::Json<VoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quota = state.limits.vote_user.check_user(user.id)?;
+    let quota = state.limits.vote_user.check_user(user.id).await?;
     let share = query.share.as_deref();
     let voted = authoring::vote(&state.db, &user, id.into_inner(), body.value, share).await;
     let response = voted.map(|tallies| HttpResponse::Ok().json(tallies));
@@ -481,6 +481,7 @@ async fn render_markdown(
         .limits
         .render_ip
         .check(&format!("ip:{}", client_ip(&state, &req)))
+        .await
         .map_err(ApiError::RateLimited)?;
     let rendered = authoring::render(&body.markdown).map(|html| HttpResponse::Ok().json(html));
     Ok(with_limits(rendered, &[quota]))

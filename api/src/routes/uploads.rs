@@ -51,7 +51,7 @@ async fn create_upload(
     body: ImageBody,
 ) -> Result<HttpResponse, ApiError> {
     // The quota is counted before the body is read.
-    let quota = state.limits.upload_user.check_user(user.id)?;
+    let quota = state.limits.upload_user.check_user(user.id).await?;
     let stored = match body.read().await {
         Ok(bytes) => {
             uploads::upload(

@@ -56,3 +56,28 @@ fn a_key_file_others_can_read_or_too_short_is_refused() {
     assert_eq!(leftovers, 1, "no temporary files are left behind");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn postgresql_needs_a_configured_secret_unless_the_instance_runs_alone() {
+    let dir = std::env::temp_dir().join(format!("ss-jwt-{}", uuid::Uuid::new_v4().simple()));
+    let config = |alone: &'static str, secret: Option<&'static str>| {
+        let dir = dir.display().to_string();
+        crate::config::Config::from_lookup(move |name| match name {
+            "SHORTSCIENCE_DATABASE_URL" => Some("postgres://db.example/shortscience".to_owned()),
+            "SHORTSCIENCE_DATA_DIR" => Some(dir.clone()),
+            "SHORTSCIENCE_SINGLE_INSTANCE" => Some(alone.to_owned()),
+            "SHORTSCIENCE_JWT_SECRET" => secret.map(str::to_owned),
+            _ => None,
+        })
+        .unwrap()
+    };
+    let refused = JwtKeys::from_config(&config("off", None)).err().expect("refused");
+    assert!(
+        format!("{refused}").contains("SHORTSCIENCE_JWT_SECRET"),
+        "{refused}"
+    );
+    assert!(!dir.exists(), "no secret is generated when refused");
+    JwtKeys::from_config(&config("on", None)).expect("an instance that runs alone may generate one");
+    JwtKeys::from_config(&config("off", Some("a-secret-shared-by-every-instance-0123"))).expect("configured");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -14,7 +14,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::{MaybeAuthUser, password};
-use crate::cache::ResponseCache;
 use crate::config::{Config, Secret};
 use crate::domain::scope::Scope;
 use crate::error::{json_error, normalize_error_response, path_error, query_error};
@@ -43,8 +42,6 @@ pub struct AppState {
     pub upstreams: Upstreams,
     /// Verified against when a login names no account, so both failures take the same time.
     pub decoy_hash: String,
-    /// Public answers kept for anonymous readers.
-    pub cache: ResponseCache,
 }
 
 impl AppState {
@@ -60,8 +57,6 @@ pub struct Application {
     server: Server,
     worker: JoinHandle<()>,
     popularity: JoinHandle<()>,
-    /// Hears the other instances' writes (PostgreSQL).
-    listener: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -92,9 +87,7 @@ impl Application {
         )?;
         let outbox = Outbox::default();
         let worker = outbox.spawn_worker(db.clone(), mailer, config.public_url.clone());
-        let cache = ResponseCache::default();
-        let listening = cache.listen(&config.database_url);
-        let popularity = spawn_popularity_job(db.clone(), cache.clone());
+        let popularity = spawn_popularity_job(db.clone());
         // Counted from here: the handlers' statements, not the worker's polling.
         let metrics = Metrics::new()?;
         let mut db = db;
@@ -105,7 +98,6 @@ impl Application {
             upstreams: Upstreams::new(&config)?,
             limits,
             outbox,
-            cache,
             db,
             config,
             metrics,
@@ -137,7 +129,6 @@ impl Application {
                 .default_service(web::to(routes::spa::fallback))
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))
-                .wrap(from_fn(crate::cache::response_cache))
                 .wrap(from_fn(middleware::head_as_get))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::security_headers))
@@ -158,7 +149,6 @@ impl Application {
             server,
             worker,
             popularity,
-            listener: listening,
         })
     }
 
@@ -177,9 +167,6 @@ impl Application {
         let served = self.server.await;
         self.worker.abort();
         self.popularity.abort();
-        if let Some(listener) = self.listener {
-            listener.abort();
-        }
         served
     }
 }
@@ -187,16 +174,14 @@ impl Application {
 /// How often popularity is recomputed from views and votes.
 const POPULARITY_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Recomputes popularity at start and then every [`POPULARITY_EVERY`]; the new order is shown
-/// at once (the cache starts a new generation).
-fn spawn_popularity_job(db: DatabaseConnection, cache: ResponseCache) -> JoinHandle<()> {
+/// Recomputes popularity at start and then every [`POPULARITY_EVERY`].
+fn spawn_popularity_job(db: DatabaseConnection) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(POPULARITY_EVERY);
         loop {
             ticks.tick().await;
-            match crate::domain::views::refresh(&db, db::now()).await {
-                Ok(()) => cache.invalidate(&db).await,
-                Err(err) => tracing::error!(error = %err, "popularity: recomputing failed"),
+            if let Err(err) = crate::domain::views::refresh(&db, db::now()).await {
+                tracing::error!(error = %err, "popularity: recomputing failed");
             }
         }
     })

@@ -76,16 +76,7 @@ impl Drop for TestApp {
                 .enable_all()
                 .build()
                 .ok()?;
-            runtime.block_on(async {
-                let admin = sea_orm::Database::connect(postgres_admin_url().as_str())
-                    .await
-                    .ok()?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok()?;
-                admin.close().await.ok()
-            })
+            runtime.block_on(drop_statement(&name)).ok()
         });
         let _ = dropped.join();
     }
@@ -331,29 +322,29 @@ fn postgres_admin_url() -> String {
 
 /// Creates an empty PostgreSQL database `name` and returns its URL (see [`drop_postgres_database`]).
 pub async fn fresh_postgres_database(name: &str) -> String {
-    let base = postgres_admin_url();
-    let admin = sea_orm::Database::connect(base.as_str())
-        .await
-        .expect("connecting to SHORTSCIENCE_TEST_POSTGRES_URL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+    on_admin(&format!("CREATE DATABASE {name}"))
         .await
         .expect("creating a test database");
-    let _ = admin.close().await;
+    let base = postgres_admin_url();
     let (server, _) = base.rsplit_once('/').expect("the URL names a database");
     format!("{server}/{name}")
 }
 
 /// Drops a database made by [`fresh_postgres_database`], closing its connections.
 pub async fn drop_postgres_database(name: &str) {
-    let admin = sea_orm::Database::connect(postgres_admin_url().as_str())
-        .await
-        .expect("connecting to SHORTSCIENCE_TEST_POSTGRES_URL");
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .expect("dropping a test database");
+    drop_statement(name).await.expect("dropping a test database");
+}
+
+async fn drop_statement(name: &str) -> Result<(), sea_orm::DbErr> {
+    on_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await
+}
+
+/// Runs one statement on the server's admin database (`SHORTSCIENCE_TEST_POSTGRES_URL`).
+async fn on_admin(sql: &str) -> Result<(), sea_orm::DbErr> {
+    let admin = sea_orm::Database::connect(postgres_admin_url().as_str()).await?;
+    let done = admin.execute_unprepared(sql).await.map(drop);
     let _ = admin.close().await;
+    done
 }
 
 /// Runs each named async test function `fn(TestApp)` once on SQLite and once on PostgreSQL,

@@ -206,6 +206,9 @@ async fn import(
         progress.inc(1);
     }
     progress.finish_and_clear();
+    if created > 0 {
+        db::bulk::analyze(&db).await?;
+    }
     tracing::info!(created, existing, failed, "import finished");
     anyhow::ensure!(
         failed == 0,

@@ -1,6 +1,8 @@
 //! `cargo xtask …`: the build steps cargo alone cannot express — the wasm SPA (wasm-bindgen,
 //! wasm-opt), installing the tools they need, and the two commands of the README.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -28,14 +30,21 @@ enum Task {
     Dist,
     /// Regenerate openapi/openapi.json from the code.
     Openapi,
-    /// Benchmarks of the performance targets (release build): synthetic demo volume on SQLite.
+    /// Measure the performance targets (release build, wrk): every read, a mixed load, writes,
+    /// the NDJSON dump, at each size on each backend; writes docs/benchmarks.md and its charts.
     Bench {
-        /// Synthetic summaries to generate.
-        #[arg(long, default_value_t = 100_000)]
-        summaries: usize,
-        /// The target: fail when generating takes longer than this many seconds.
-        #[arg(long, default_value_t = 60)]
-        max_seconds: u64,
+        /// Synthetic summaries to generate, one run per size.
+        #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000, 1_000_000])]
+        sizes: Vec<usize>,
+        /// The backends to measure.
+        #[arg(long, value_delimiter = ',', value_enum, default_values_t = [bench::Backend::Sqlite, bench::Backend::Postgres])]
+        backends: Vec<bench::Backend>,
+        /// Seconds of load per endpoint.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
     },
 }
 
@@ -92,15 +101,22 @@ fn main() -> anyhow::Result<()> {
             }
             run(&mut test)
         }
-        Task::Dist => {
-            setup()?;
-            frontend(&root)?;
-            run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))
-        }
+        Task::Dist => dist(&root),
         Task::Bench {
-            summaries,
-            max_seconds,
-        } => bench(&root, summaries, max_seconds),
+            sizes,
+            backends,
+            seconds,
+            connections,
+        } => bench::bench(
+            &root,
+            &bench::Options {
+                sizes,
+                backends,
+                seconds,
+                connections,
+                postgres_url: bench::default_postgres_url(),
+            },
+        ),
         Task::Openapi => {
             let output = cargo()
                 .args([
@@ -152,33 +168,11 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
         .context("xtask lives inside the workspace")
 }
 
-/// Times `shortscience demo --summaries N` on a fresh SQLite database with the release binary.
-fn bench(root: &Path, summaries: usize, max_seconds: u64) -> anyhow::Result<()> {
-    run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))?;
-    let dir = target_dir(root).join("bench-demo");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    std::fs::create_dir_all(&dir)?;
-    let started = std::time::Instant::now();
-    run(Command::new(target_dir(root).join("release/shortscience"))
-        .args(["demo", "--summaries", &summaries.to_string(), "--seed", "1"])
-        .env(
-            "SHORTSCIENCE_DATABASE_URL",
-            format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
-        )
-        .env("SHORTSCIENCE_DATA_DIR", &dir)
-        .env("SHORTSCIENCE_LOG", "warn"))?;
-    let elapsed = started.elapsed();
-    eprintln!(
-        "demo --summaries {summaries}: {:.1} s (target: under {max_seconds} s)",
-        elapsed.as_secs_f64()
-    );
-    std::fs::remove_dir_all(&dir)?;
-    if elapsed.as_secs() >= max_seconds {
-        bail!("too slow: {:.1} s", elapsed.as_secs_f64());
-    }
-    Ok(())
+/// The release binary target/release/shortscience with the SPA embedded.
+fn dist(root: &Path) -> anyhow::Result<()> {
+    setup()?;
+    frontend(root)?;
+    run(cargo().args(["build", "--release", "-p", "api", "--bin", "shortscience"]))
 }
 
 /// The wasm-bindgen version the lock file pins; the CLI must be exactly this version.

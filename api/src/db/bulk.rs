@@ -35,3 +35,12 @@ pub async fn next_id(db: &DatabaseConnection, table: &str) -> Result<i64, sea_or
     };
     Ok(max + 1)
 }
+
+/// Refreshes the query planner's statistics: after bulk loads (the generator, batch imports),
+/// which add rows faster than PostgreSQL's autovacuum notices. Without them PostgreSQL plans a
+/// freshly loaded table as if it were nearly empty (it took a sequential scan and a sort over the
+/// list's index, 3.5 s a request at 100k summaries), and SQLite has no statistics at all.
+pub async fn analyze(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(())
+}

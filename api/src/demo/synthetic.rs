@@ -211,6 +211,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> anyho
     }
     // Written in bulk, past the writes that keep them: the directory's counters, once.
     db::accounts::recount_profiles(db).await?;
+    bulk::analyze(db).await?;
     progress.finish_with_message("done");
     Ok(())
 }

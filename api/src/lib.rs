@@ -2,6 +2,7 @@
 //! start it through [`startup::Application`].
 
 pub mod auth;
+pub mod cache;
 pub mod client;
 pub mod config;
 pub mod db;

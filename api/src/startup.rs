@@ -42,6 +42,8 @@ pub struct AppState {
     pub upstreams: Upstreams,
     /// Verified against when a login names no account, so both failures take the same time.
     pub decoy_hash: String,
+    /// Public answers for readers without an account.
+    pub cache: crate::cache::ResponseCache,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl Application {
         let state = web::Data::new(AppState {
             jwt: JwtKeys::from_config(&config)?,
             decoy_hash: password::decoy().await?,
+            cache: crate::cache::ResponseCache::default(),
             upstreams: Upstreams::new(&config)?,
             limits,
             outbox,
@@ -129,6 +132,7 @@ impl Application {
                 .default_service(web::to(routes::spa::fallback))
                 .wrap(ErrorHandlers::new().default_handler(normalize_error_response))
                 .wrap(from_fn(middleware::conditional_get))
+                .wrap(from_fn(crate::cache::serve))
                 .wrap(from_fn(middleware::head_as_get))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::security_headers))
@@ -142,6 +146,9 @@ impl Application {
                 )
                 .wrap(from_fn(middleware::request_context))
         })
+        // Answers go out as soon as they are written: with Nagle's algorithm a small answer's
+        // last segment waited for the client's delayed ACK (25 ms for a 3 KB page of summaries).
+        .tcp_nodelay(true)
         .listen(listener)?
         .run();
         Ok(Application {

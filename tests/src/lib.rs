@@ -233,6 +233,16 @@ impl TestApp {
         html
     }
 
+    /// Statements the handlers have sent so far, from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let metrics = self.get("/metrics").await.text().await.unwrap();
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("shortscience_db_queries_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the query counter in /metrics")
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");

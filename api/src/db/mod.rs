@@ -127,6 +127,22 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// The version of what public answers show, which the database's triggers move with every
+/// change of it (see [`crate::cache`]).
+pub async fn content_version(db: &impl sea_orm::ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let query = Query::select()
+        .column(Alias::new("version"))
+        .from(Alias::new("content_version"))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    let row = db
+        .query_one(&query)
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the content version".to_owned()))?;
+    row.try_get_by_index(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

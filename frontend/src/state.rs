@@ -248,6 +248,27 @@ fn signed_out() -> ApiError {
     }
 }
 
+/// Whether this browser has a session to restore: the server sets the readable `ss_session`
+/// cookie beside the HttpOnly refresh cookie, and clears both when the session ends (sign-out,
+/// or a refresh it refuses).
+#[cfg(target_arch = "wasm32")]
+fn has_session_marker() -> bool {
+    let cookies = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| web_sys::js_sys::Reflect::get(&document, &"cookie".into()).ok())
+        .and_then(|cookies| cookies.as_string())
+        .unwrap_or_default();
+    cookies
+        .split(';')
+        .any(|c| c.trim_start().starts_with("ss_session="))
+}
+
+/// Native builds render only in tests, which have no cookies.
+#[cfg(not(target_arch = "wasm32"))]
+fn has_session_marker() -> bool {
+    false
+}
+
 #[cfg(target_arch = "wasm32")]
 fn now_ms() -> f64 {
     web_sys::js_sys::Date::now()
@@ -351,14 +372,19 @@ pub struct SessionProviderProps {
 /// Holds the session for everything inside it and restores it from the cookie on start.
 #[function_component(SessionProvider)]
 pub fn session_provider(props: &SessionProviderProps) -> Html {
-    let state = use_state(|| SessionState::Restoring);
+    // Without a session to restore the reader is signed out from the first render: the account
+    // links never change under them, and no refresh is asked for only to fail.
+    let restoring = use_memo((), |_| has_session_marker());
+    let initial = if *restoring {
+        SessionState::Restoring
+    } else {
+        SessionState::SignedOut
+    };
+    let state = use_state(|| initial.clone());
     let core = {
         let setter = state.setter();
         use_memo((), move |_| {
-            SessionCore::new(
-                SessionState::Restoring,
-                Callback::from(move |state| setter.set(state)),
-            )
+            SessionCore::new(initial, Callback::from(move |state| setter.set(state)))
         })
     };
     {
@@ -371,9 +397,11 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
                     core.hear(message);
                 }
             });
-            yew::platform::spawn_local(async move {
-                let _ = core.refresh().await;
-            });
+            if *restoring {
+                yew::platform::spawn_local(async move {
+                    let _ = core.refresh().await;
+                });
+            }
         });
     }
     let handle = SessionHandle {

@@ -19,6 +19,9 @@ use super::{client_ip, with_limits};
 /// The refresh-token cookie of browser sessions; sent only to these routes.
 const REFRESH_COOKIE: &str = "ss_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
+/// Beside it, readable by the SPA and holding no secret: "this browser has a session", so that
+/// the app asks `/auth/refresh` only then, and an anonymous visit sends no request that fails.
+const SESSION_MARKER: &str = "ss_session";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(register)
@@ -90,9 +93,37 @@ async fn refresh(
     req: HttpRequest,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (secret, from_cookie) = refresh_secret(&req, &body)?;
-    let signed_in = accounts::refresh(&state, &secret).await?;
-    Ok(session_response(&state, StatusCode::OK, signed_in, from_cookie))
+    let refreshed = async {
+        let (secret, from_cookie) = refresh_secret(&req, &body)?;
+        Ok((accounts::refresh(&state, &secret).await?, from_cookie))
+    };
+    match refreshed.await {
+        Ok((signed_in, from_cookie)) => Ok(session_response(&state, StatusCode::OK, signed_in, from_cookie)),
+        // A browser whose session is over (ended by a reset, expired, or its cookie gone) loses
+        // its marker too, so that its next visit does not ask again only to be refused.
+        Err(error @ ApiError::Unauthorized { .. }) if req.cookie(SESSION_MARKER).is_some() => {
+            let mut response = actix_web::ResponseError::error_response(&error);
+            for cookie in removals() {
+                response
+                    .add_cookie(&cookie)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+            }
+            Ok(response)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Cookies that remove the refresh cookie and the session marker.
+fn removals() -> [Cookie<'static>; 2] {
+    let mut token = Cookie::build(REFRESH_COOKIE, "")
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .finish();
+    token.make_removal();
+    let mut marker = Cookie::build(SESSION_MARKER, "").path("/").finish();
+    marker.make_removal();
+    [token, marker]
 }
 
 /// End the session a refresh token belongs to.
@@ -114,12 +145,11 @@ async fn logout(
     if let Ok((secret, _)) = refresh_secret(&req, &body) {
         accounts::logout(&state, &secret).await?;
     }
-    let mut removal = Cookie::build(REFRESH_COOKIE, "")
-        .path(COOKIE_PATH)
-        .http_only(true)
-        .finish();
-    removal.make_removal();
-    Ok(HttpResponse::NoContent().cookie(removal).finish())
+    let mut response = HttpResponse::NoContent();
+    for cookie in removals() {
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
 }
 
 /// Mail a password-reset link. Always 202, whether or not the address has an account.
@@ -212,6 +242,14 @@ fn session_response(state: &AppState, status: StatusCode, signed_in: SignedIn, c
             Cookie::build(REFRESH_COOKIE, signed_in.refresh_token)
                 .path(COOKIE_PATH)
                 .http_only(true)
+                .secure(state.config.is_https())
+                .same_site(SameSite::Strict)
+                .max_age(CookieDuration::seconds(remaining))
+                .finish(),
+        );
+        response.cookie(
+            Cookie::build(SESSION_MARKER, "1")
+                .path("/")
                 .secure(state.config.is_https())
                 .same_site(SameSite::Strict)
                 .max_age(CookieDuration::seconds(remaining))

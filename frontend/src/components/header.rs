@@ -21,6 +21,7 @@ pub fn site_header() -> Html {
             <a class="skip-link" href="#content">{ "Skip to content" }</a>
             <div class="site-header-inner">
                 <NavLink to={Route::Home} classes="site-name">{ "ShortScience" }</NavLink>
+                <AccountNav />
                 <div class="header-links">
                     <nav class="site-nav" aria-label="Main">
                         <ul>
@@ -35,7 +36,6 @@ pub fn site_header() -> Html {
                     <form class="header-search" role="search" action="/search">
                         <input type="search" name="q" aria-label="Search papers and summaries" placeholder="Search" />
                     </form>
-                    <AccountNav />
                 </div>
             </div>
         </header>

@@ -37,6 +37,9 @@ pub struct NavLinkProps {
     pub classes: Classes,
     #[prop_or_default]
     pub id: Option<AttrValue>,
+    /// `-1` takes a link out of the tab order (a second way to a place the keyboard reaches).
+    #[prop_or_default]
+    pub tabindex: Option<AttrValue>,
     #[prop_or_default]
     pub children: Html,
 }
@@ -54,6 +57,7 @@ pub fn nav_link(props: &NavLinkProps) -> Html {
             href={props.to.to_path()}
             id={props.id.clone()}
             class={props.classes.clone()}
+            tabindex={props.tabindex.clone()}
             aria-current={props.current.then_some("page")}
             {onclick}
         >

@@ -21,44 +21,38 @@ pub struct SummaryCardProps {
     pub clamp: bool,
 }
 
-/// Whether a clamped body turned out taller than its clamp.
-#[derive(Clone, Copy, PartialEq)]
-enum Fit {
-    Unmeasured,
-    Fits,
-    Overflows,
+/// Whether a body is long enough to be cut short in a list: more text than the clamp's height
+/// holds on a phone, or an image, table, code block or a second display formula. Decided from
+/// the body itself, before anything is laid out, so that a card never changes height once shown
+/// (measuring it in the browser moved every card below it, and forced a reflow per card).
+pub fn is_long(body_html: &str) -> bool {
+    const TEXT: usize = 600;
+    let html = body_html.as_bytes();
+    let mut text = 0;
+    let mut in_tag = false;
+    for &b in html {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            // Bytes that start a character: its text length in characters.
+            _ if !in_tag && b & 0xC0 != 0x80 => text += 1,
+            _ => {}
+        }
+    }
+    let count = |needle: &[u8]| html.windows(needle.len()).filter(|w| *w == needle).count();
+    text > TEXT || count(b"<img") + count(b"<table") + count(b"<pre") > 0 || count(b"display=\"block\"") > 1
 }
 
 #[function_component(SummaryCard)]
 pub fn summary_card(props: &SummaryCardProps) -> Html {
     let summary = &props.summary;
-    let body_ref = use_node_ref();
-    let fit = use_state(|| Fit::Unmeasured);
-    {
-        // Measured once rendered: only bodies that really overflow get the fade and the link,
-        // and short ones lose the clamp so late-loading images can never be cut off unseen.
-        let body_ref = body_ref.clone();
-        let fit = fit.clone();
-        use_effect_with((summary.id.clone(), props.clamp), move |(_, clamp)| {
-            if *clamp && let Some(body) = body_ref.cast::<web_sys::Element>() {
-                let overflows = body.scroll_height() > body.client_height() + 1;
-                fit.set(if overflows { Fit::Overflows } else { Fit::Fits });
-            }
-        });
-    }
-
     let paper = &summary.paper;
     let author = summary
         .author
         .as_ref()
         .map_or("Anonymous", |author| author.display_name.as_str());
-    let clamped = props.clamp && *fit != Fit::Fits;
-    let overflows = props.clamp && *fit == Fit::Overflows;
-    let body_class = classes!(
-        "summary-body",
-        clamped.then_some("clamped"),
-        overflows.then_some("overflows")
-    );
+    let clamped = props.clamp && is_long(&summary.body_html);
+    let body_class = classes!("summary-body", clamped.then_some("clamped"));
     let date = crate::dates::day(&summary.created_at);
 
     let paper_header = props.show_paper.then(|| {
@@ -116,15 +110,16 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
                     }) }
                 </ul>
             }
-            <div class={body_class} ref={body_ref}>
+            <div class={body_class}>
                 // Sanitised and rendered (math as MathML) by the server; never built here.
                 { Html::from_html_unchecked(AttrValue::from(summary.body_html.clone())) }
             </div>
-            if overflows {
-                <p class="read-more">
-                    <NavLink to={Route::Summary { id: summary.id.clone() }}>
+            if clamped {
+                // For pointers; keyboards and screen readers reach the whole summary through
+                // its date, the card's permalink, without a second stop for the same place.
+                <p class="read-more" aria-hidden="true">
+                    <NavLink to={Route::Summary { id: summary.id.clone() }} tabindex="-1">
                         { "Read more" }
-                        <span class="visually-hidden">{ format!(" of this summary of {}", paper.title) }</span>
                     </NavLink>
                 </p>
             }
@@ -174,6 +169,43 @@ mod tests {
         })
         .render()
         .await
+    }
+
+    #[test]
+    fn long_bodies_are_told_from_their_html_alone() {
+        assert!(!is_long(
+            "<p>Loss <math><msup><mi>x</mi><mn>2</mn></msup></math></p>"
+        ));
+        assert!(is_long(&format!("<p>{}</p>", "word ".repeat(130))));
+        assert!(is_long(
+            r#"<p>A figure</p><p><img src="/uploads/a.png" alt=""></p>"#
+        ));
+        let formula = r#"<math display="block"><mi>x</mi></math>"#;
+        assert!(!is_long(formula));
+        assert!(is_long(&format!("{formula}{formula}")));
+    }
+
+    #[tokio::test]
+    async fn a_long_body_is_cut_short_with_one_tab_stop_to_the_whole() -> serde_json::Result<()> {
+        let author = serde_json::json!({"username": "ada", "display_name": "Ada L."});
+        let mut long = summary(author)?;
+        long.body_html = format!("<p>{}</p>", "word ".repeat(200));
+        let html = render(long, true).await;
+        assert!(html.contains("summary-body clamped"), "{html}");
+        assert!(
+            html.contains(r#"<p aria-hidden="true" class="read-more">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="/summary/9" tabindex="-1">Read more</a>"#),
+            "{html}"
+        );
+        let short = render(summary(serde_json::Value::Null)?, true).await;
+        assert!(
+            !short.contains("clamped") && !short.contains("Read more"),
+            "{short}"
+        );
+        Ok(())
     }
 
     #[tokio::test]

@@ -546,11 +546,27 @@ async fn public_answers_are_kept_until_what_they_show_changes(app: TestApp) {
             .await
             .unwrap()
     );
-    let (page, _) = read(&app, path).await;
+    let (page, cold) = read(&app, path).await;
     assert!(
         page.items
             .iter()
             .all(|s| s.author.as_ref().is_none_or(|a| a.username != author.username)),
         "a banned author's summaries leave at once"
+    );
+
+    // After a change, readers arriving together are served one computation of the answer.
+    assert!(
+        api::domain::users::set_banned(&app.db, &author.username, false)
+            .await
+            .unwrap()
+    );
+    let before = app.statements().await;
+    let readers = (0..16).map(|_| app.get_json::<Page<Summary>>(path));
+    let pages = futures_util::future::join_all(readers).await;
+    let spent = app.statements().await - before;
+    assert!(pages.iter().all(|p| p.items.len() == 5));
+    assert!(
+        spent <= 16 + cold,
+        "16 readers at once cost {spent} statements; one computation costs {cold}"
     );
 }

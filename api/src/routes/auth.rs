@@ -93,15 +93,21 @@ async fn refresh(
     req: HttpRequest,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Whether a refusal ends this browser's cookie session: it sent no token, or the cookie's.
+    let mut browser_session = true;
     let refreshed = async {
         let (secret, from_cookie) = refresh_secret(&req, &body)?;
+        browser_session = from_cookie;
         Ok((accounts::refresh(&state, &secret).await?, from_cookie))
     };
-    match refreshed.await {
+    let outcome = refreshed.await;
+    match outcome {
         Ok((signed_in, from_cookie)) => Ok(session_response(&state, StatusCode::OK, signed_in, from_cookie)),
         // A browser whose session is over (ended by a reset, expired, or its cookie gone) loses
         // its marker too, so that its next visit does not ask again only to be refused.
-        Err(error @ ApiError::Unauthorized { .. }) if req.cookie(SESSION_MARKER).is_some() => {
+        Err(error @ ApiError::Unauthorized { .. })
+            if browser_session && req.cookie(SESSION_MARKER).is_some() =>
+        {
             let mut response = actix_web::ResponseError::error_response(&error);
             for cookie in removals() {
                 response

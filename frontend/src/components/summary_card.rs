@@ -21,12 +21,19 @@ pub struct SummaryCardProps {
     pub clamp: bool,
 }
 
-/// Whether a body is long enough to be cut short in a list: more text than the clamp's height
-/// holds on a phone, or an image, table, code block or a second display formula. Decided from
-/// the body itself, before anything is laid out, so that a card never changes height once shown
-/// (measuring it in the browser moved every card below it, and forced a reflow per card).
-pub fn is_long(body_html: &str) -> bool {
-    const TEXT: usize = 600;
+/// How long a body is for a list: whether its text needs more than the clamp's height on a
+/// phone, or also on a wide screen (an image, table, code block or a second display formula
+/// counts as long everywhere). Decided from the body itself, before anything is laid out, so a
+/// card never changes height once shown (measuring it in the browser moved every card below it,
+/// and forced a reflow per card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    Short,
+    LongOnPhones,
+    Long,
+}
+
+pub fn length(body_html: &str) -> Length {
     let html = body_html.as_bytes();
     let mut text = 0;
     let mut in_tag = false;
@@ -40,7 +47,12 @@ pub fn is_long(body_html: &str) -> bool {
         }
     }
     let count = |needle: &[u8]| html.windows(needle.len()).filter(|w| *w == needle).count();
-    text > TEXT || count(b"<img") + count(b"<table") + count(b"<pre") > 0 || count(b"display=\"block\"") > 1
+    let blocks = count(b"<img") + count(b"<table") + count(b"<pre") > 0 || count(b"display=\"block\"") > 1;
+    match text {
+        _ if blocks || text > 1400 => Length::Long,
+        601.. => Length::LongOnPhones,
+        _ => Length::Short,
+    }
 }
 
 #[function_component(SummaryCard)]
@@ -51,8 +63,14 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
         .author
         .as_ref()
         .map_or("Anonymous", |author| author.display_name.as_str());
-    let clamped = props.clamp && is_long(&summary.body_html);
-    let body_class = classes!("summary-body", clamped.then_some("clamped"));
+    let length = if props.clamp {
+        length(&summary.body_html)
+    } else {
+        Length::Short
+    };
+    let clamped = length != Length::Short;
+    let narrow_only = (length == Length::LongOnPhones).then_some("narrow-only");
+    let body_class = classes!("summary-body", clamped.then_some("clamped"), narrow_only);
     let date = crate::dates::day(&summary.created_at);
 
     let paper_header = props.show_paper.then(|| {
@@ -115,9 +133,9 @@ pub fn summary_card(props: &SummaryCardProps) -> Html {
                 { Html::from_html_unchecked(AttrValue::from(summary.body_html.clone())) }
             </div>
             if clamped {
-                // For pointers; keyboards and screen readers reach the whole summary through
-                // its date, the card's permalink, without a second stop for the same place.
-                <p class="read-more" aria-hidden="true">
+                // Out of the tab order: keyboards reach the whole summary through its date, the
+                // card's permalink, without a second stop for the same place.
+                <p class={classes!("read-more", narrow_only)}>
                     <NavLink to={Route::Summary { id: summary.id.clone() }} tabindex="-1">
                         { "Read more" }
                     </NavLink>
@@ -173,29 +191,30 @@ mod tests {
 
     #[test]
     fn long_bodies_are_told_from_their_html_alone() {
-        assert!(!is_long(
-            "<p>Loss <math><msup><mi>x</mi><mn>2</mn></msup></math></p>"
-        ));
-        assert!(is_long(&format!("<p>{}</p>", "word ".repeat(130))));
-        assert!(is_long(
-            r#"<p>A figure</p><p><img src="/uploads/a.png" alt=""></p>"#
-        ));
+        let words = |n: usize| format!("<p>{}</p>", "word ".repeat(n));
+        assert_eq!(
+            length("<p>Loss <math><msup><mi>x</mi><mn>2</mn></msup></math></p>"),
+            Length::Short
+        );
+        assert_eq!(length(&words(130)), Length::LongOnPhones);
+        assert_eq!(length(&words(300)), Length::Long);
+        assert_eq!(
+            length(r#"<p>A figure</p><p><img src="/uploads/a.png" alt=""></p>"#),
+            Length::Long
+        );
         let formula = r#"<math display="block"><mi>x</mi></math>"#;
-        assert!(!is_long(formula));
-        assert!(is_long(&format!("{formula}{formula}")));
+        assert_eq!(length(formula), Length::Short);
+        assert_eq!(length(&format!("{formula}{formula}")), Length::Long);
     }
 
     #[tokio::test]
     async fn a_long_body_is_cut_short_with_one_tab_stop_to_the_whole() -> serde_json::Result<()> {
         let author = serde_json::json!({"username": "ada", "display_name": "Ada L."});
         let mut long = summary(author)?;
-        long.body_html = format!("<p>{}</p>", "word ".repeat(200));
+        long.body_html = format!("<p>{}</p>", "word ".repeat(300));
         let html = render(long, true).await;
         assert!(html.contains("summary-body clamped"), "{html}");
-        assert!(
-            html.contains(r#"<p aria-hidden="true" class="read-more">"#),
-            "{html}"
-        );
+        assert!(html.contains(r#"<p class="read-more">"#), "{html}");
         assert!(
             html.contains(r#"<a href="/summary/9" tabindex="-1">Read more</a>"#),
             "{html}"

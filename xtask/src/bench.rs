@@ -92,8 +92,8 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     }
     let docs = root.join("docs");
     std::fs::create_dir_all(&docs)?;
-    let machine = machine();
-    let (markdown, charts, verdicts) = report::write(&runs, options, &machine);
+    let measured = format!("{}, commit {}", machine(), revision());
+    let (markdown, charts, verdicts) = report::write(&runs, options, &measured);
     std::fs::write(docs.join("benchmarks.md"), markdown)?;
     for (backend, svg) in charts {
         std::fs::write(
@@ -117,7 +117,24 @@ fn ensure_wrk() -> anyhow::Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// The processor and memory of this machine, for the report.
+/// The commit measured, and whether the tree differed from it.
+fn revision() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"]);
+    if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        commit
+    } else {
+        format!("{commit} with uncommitted changes")
+    }
+}
+
+/// The processor of this machine, for the report.
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -187,6 +204,15 @@ fn measure(
         let mut reads = Vec::new();
         for (name, path) in fixture.reads() {
             reads.push(wrk.get(&name, &path)?);
+        }
+        // Signed in, every answer is computed: what a read costs without the cache.
+        for (name, path) in fixture.signed_in_reads() {
+            let lua = format!(
+                "wrk.path = {}\nwrk.headers[\"Authorization\"] = \"Bearer {}\"\n",
+                lua_string(&path),
+                fixture.writers[0].0
+            );
+            reads.push(wrk.script(&name, &lua)?);
         }
         reads.push(wrk.script("POST /papers/resolve (100 keys)", &fixture.resolve_script())?);
         let mixed = wrk.script("mixed: 95 % reads, 5 % writes", &fixture.mixed_script())?;
@@ -476,6 +502,21 @@ impl Fixture {
         .into_iter()
         .map(|(name, path)| (name.to_owned(), path))
         .collect()
+    }
+
+    /// Reads measured again signed in, where nothing is served from the cache.
+    fn signed_in_reads(&self) -> Vec<(String, String)> {
+        let wanted = [
+            "summaries, new",
+            "summaries, top of the week",
+            "a paper's summaries",
+            "users by score",
+        ];
+        self.reads()
+            .into_iter()
+            .filter(|(name, _)| wanted.contains(&name.as_str()))
+            .map(|(name, path)| (format!("{name}, signed in (never cached)"), path))
+            .collect()
     }
 
     fn resolve_script(&self) -> String {

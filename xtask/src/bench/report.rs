@@ -140,7 +140,7 @@ fn targets(runs: &[Run]) -> Vec<String> {
         {
             let share = list.requests_per_second / ceiling.requests_per_second;
             judge(
-                share >= 0.5 && list.p99_ms <= 20.0,
+                share >= 0.5 && list.p99_ms <= 20.0 && list.errors + ceiling.errors == 0,
                 format!(
                     "{at}: `GET /summaries?limit=20` at ≥ 50 % of `/healthz` with p99 ≤ 20 ms — {:.0} req/s, \
                      {:.1} % of {:.0}, p99 {:.1} ms",
@@ -160,7 +160,7 @@ fn targets(runs: &[Run]) -> Vec<String> {
             .min_by(|a, b| a.requests_per_second.total_cmp(&b.requests_per_second));
         if let Some(slowest) = slowest {
             judge(
-                slowest.requests_per_second >= 1000.0,
+                slowest.requests_per_second >= 1000.0 && reads.iter().all(|m| m.errors == 0),
                 format!(
                     "{at}: no read under 1,000 req/s — the slowest is {} at {:.0} req/s",
                     slowest.name, slowest.requests_per_second
@@ -193,7 +193,7 @@ fn targets(runs: &[Run]) -> Vec<String> {
         }
         if let Some(search) = find(run, SEARCH) {
             judge(
-                search.p50_ms <= 30.0,
+                search.p50_ms <= 30.0 && search.errors == 0,
                 format!("{at}: search p50 ≤ 30 ms — {:.1} ms", search.p50_ms),
             );
         }
@@ -231,8 +231,22 @@ fn targets(runs: &[Run]) -> Vec<String> {
         failed == 0,
         format!("no failed request in any run — {failed} failed"),
     );
+    for target in NOT_MEASURED {
+        out.push(format!("**not measured by this command**: {target}"));
+    }
     out
 }
+
+/// The targets of issue 11 this command does not measure yet, and where they stand instead.
+const NOT_MEASURED: &[&str] = &[
+    "Lighthouse and axe-core over the app's pages (performance, accessibility, CLS, LCP, TBT on \
+     a simulated phone); CLS ≤ 0.1 on the home and paper pages is asserted instead by the browser \
+     test `the_home_and_paper_pages_hold_still_while_they_load`",
+    "a cold load of the paper page painted in ≤ 1 s in headless Chromium (Performance API)",
+    "the reader's wasm ≤ 400 KB gzip: asserted by the test suite \
+     (`the_readers_bundle_stays_within_its_budget`); precompressed brotli and gzip variants and \
+     hashed asset names are not built yet",
+];
 
 /// p50 (dashed) and p99 (solid) of the main reads against data size, log-scaled both ways.
 fn chart(title: &str, runs: &[&Run]) -> String {

@@ -699,6 +699,13 @@ impl Wrk<'_> {
         let [requests, duration_us, p50_us, p99_us, errors] = numbers[..] else {
             bail!("wrk for {name}: {line}");
         };
+        // Not one answer within the run (wrk counts a timeout only after 10 s): every request
+        // failed, and each took at least the run's length.
+        let (p50_us, p99_us, errors) = if requests == 0 {
+            (duration_us, duration_us, errors.max(1))
+        } else {
+            (p50_us, p99_us, errors)
+        };
         let measurement = Measurement {
             name: name.to_owned(),
             requests_per_second: requests as f64 / (duration_us as f64 / 1e6),

@@ -83,24 +83,33 @@ pub struct ResponseCache {
 }
 
 impl ResponseCache {
-    /// The version a request read: what is kept under any other is dropped.
-    fn observe(&self, version: i64) {
-        if let Ok(mut entries) = self.entries.lock()
-            && entries.version != version
-        {
+    /// The answer kept for `key` under the version a request read first; what is kept under any
+    /// other version is dropped (one lock per request on the way to a hit).
+    fn lookup(&self, version: i64, key: &str) -> Option<Arc<Kept>> {
+        let mut entries = self.entries.lock().ok()?;
+        if entries.version != version {
             *entries = Entries {
                 version,
                 ..Entries::default()
             };
         }
+        Self::fresh(&entries, key)
     }
 
+    /// The answer kept for `key` while the entries still hold `version`.
     fn get(&self, version: i64, key: &str) -> Option<Arc<Kept>> {
         let entries = self.entries.lock().ok()?;
         (entries.version == version)
-            .then(|| entries.answers.get(key).cloned())
+            .then(|| Self::fresh(&entries, key))
             .flatten()
+    }
+
+    fn fresh(entries: &Entries, key: &str) -> Option<Arc<Kept>> {
+        entries
+            .answers
+            .get(key)
             .filter(|kept| kept.kept_at.elapsed() < MAX_AGE)
+            .cloned()
     }
 
     /// The entries of `version` with room for `cost` more bytes (emptied when full), unless the
@@ -227,8 +236,7 @@ pub async fn serve(
     if key.len() > MAX_KEY {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    state.cache.observe(version);
-    if let Some(kept) = state.cache.get(version, &key) {
+    if let Some(kept) = state.cache.lookup(version, &key) {
         return Ok(answer(req, &kept));
     }
     // Requests for a key whose answer is not kept do not wait for one another.

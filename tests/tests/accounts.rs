@@ -14,6 +14,7 @@ use tests::{PASSWORD, TEST_JWT_SECRET, TestApp, TestUser, on_both_backends};
 
 on_both_backends!(spawn =>
     sign_up_sign_in_refresh_and_sign_out,
+    a_browser_session_is_marked_for_the_app_and_unmarked_when_it_ends,
     sign_up_reports_bad_and_taken_fields,
     failed_logins_look_the_same,
     forged_access_tokens_are_refused,
@@ -1056,4 +1057,85 @@ async fn concurrent_refreshes_all_succeed(app: TestApp) {
         .map(|r| r.status().as_u16())
         .collect();
     assert_eq!(statuses, vec![200; 8]);
+}
+
+/// The `Set-Cookie` headers of a response, by cookie name.
+fn set_cookies(response: &reqwest::Response) -> Vec<(String, String)> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| {
+            c.split_once('=')
+                .map(|(name, rest)| (name.to_owned(), rest.to_owned()))
+        })
+        .collect()
+}
+
+/// A browser session comes with the readable `ss_session` marker (the app asks for a refresh
+/// only when it is there), which holds no secret; sign-out and a refused cookie refresh remove
+/// it, while a refused token sent in the body leaves the browser's own session alone.
+async fn a_browser_session_is_marked_for_the_app_and_unmarked_when_it_ends(app: TestApp) {
+    let body =
+        json!({"username": "marked", "email": "marked@example.org", "password": PASSWORD, "cookie": true});
+    let response = app.post("/api/v1/auth/register", body).await;
+    assert_eq!(response.status(), 201);
+    let cookies = set_cookies(&response);
+    let marker = cookies
+        .iter()
+        .find(|(name, _)| name == "ss_session")
+        .map(|(_, rest)| rest.clone())
+        .expect("the session marker");
+    assert!(
+        marker.starts_with("1;") && !marker.contains("HttpOnly"),
+        "{marker}"
+    );
+    let refresh = cookies
+        .iter()
+        .find(|(name, _)| name == "ss_refresh")
+        .map(|(_, rest)| rest.split(';').next().unwrap().to_owned())
+        .expect("the refresh cookie");
+    assert!(!marker.contains(&refresh), "the marker holds no secret");
+    let removed = |response: &reqwest::Response| {
+        set_cookies(response)
+            .iter()
+            .any(|(name, rest)| name == "ss_session" && rest.starts_with(';') && rest.contains("Max-Age=0"))
+    };
+    let refresh_with = |cookie: String, body: Value| {
+        app.client
+            .post(app.url("/api/v1/auth/refresh"))
+            .header("Cookie", cookie)
+            .json(&body)
+            .send()
+    };
+    // A wrong token in the body: refused, and the browser's cookie session stays marked.
+    let response = refresh_with(
+        format!("ss_refresh={refresh}; ss_session=1"),
+        json!({"refresh_token": "wrong"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        !removed(&response),
+        "a refused body token left the cookie session marked"
+    );
+    // A cookie the server refuses: the marker goes with it.
+    let response = refresh_with("ss_refresh=spent; ss_session=1".to_owned(), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(removed(&response), "a refused cookie leaves its marker");
+    // Signing out removes it too.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("Cookie", format!("ss_refresh={refresh}; ss_session=1"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert!(removed(&response), "sign-out leaves the marker");
 }

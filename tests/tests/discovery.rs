@@ -1,6 +1,7 @@
 //! Finding what is worth reading, on SQLite and PostgreSQL: full-text search (a paper by a title
 //! word or an author's surname, a summary by a word of its body, with snippets; nothing private
-//! or hidden ever a hit; 1,000 fuzzed queries and not one 5xx), every list order paging through
+//! or hidden ever a hit; a common word ranked within its newest 1,000 matches; 1,000 fuzzed
+//! queries and not one 5xx), every list order paging through
 //! everything while summaries keep arriving, popularity from deduplicated page views and votes,
 //! the author's views chart, tags and trending papers, and the number of database statements
 //! behind every list.
@@ -8,13 +9,14 @@
 use std::collections::HashSet;
 
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, Set, Unchanged};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Unchanged};
 use serde_json::{Value, json};
 use shared::api::{Page, Paper, SearchHit, Summary, TagCount, ViewStats};
 use tests::{TestApp, TestUser, on_both_backends};
 
 on_both_backends!(spawn =>
     search_finds_papers_and_summaries_and_nothing_private,
+    a_common_word_is_ranked_within_its_newest_matches,
     fuzzed_queries_never_fail_the_server,
     every_order_pages_through_everything_while_summaries_arrive,
     popularity_follows_deduplicated_views_and_votes,
@@ -352,6 +354,77 @@ async fn fuzzed_queries_never_fail_the_server(app: TestApp) {
             );
         }
     }
+}
+
+/// A word in more summaries than search pages go deep: the newest 1,000 matches are ranked,
+/// paged without a repeat down to the depth, best first. An older match, however relevant, is
+/// found by a narrower query.
+async fn a_common_word_is_ranked_within_its_newest_matches(app: TestApp) {
+    let alice = app.register("alice").await;
+    let paper = new_paper(
+        &app,
+        &alice,
+        json!({"title": "Marsupials at Scale", "authors": ["A. Author"], "year": 2020,
+               "category": "bio", "urls": []}),
+    )
+    .await;
+    let old = publish(
+        &app,
+        &alice,
+        json!({"paper_id": paper.id, "body_markdown": "Quokka, quokka, quokka: the wombat study."}),
+    )
+    .await;
+    api::demo::generate(&app.db, 1100, 3)
+        .await
+        .expect("synthetic summaries");
+    app.db
+        .execute_unprepared(
+            "UPDATE summaries SET body_markdown = body_markdown || ' A quokka.' \
+             WHERE author_id IN (SELECT id FROM users WHERE username LIKE 'synth%')",
+        )
+        .await
+        .expect("a common word");
+    let bob = app.register("bob").await;
+    let newest = publish(
+        &app,
+        &bob,
+        json!({"paper_id": paper.id, "body_markdown": "Quokka quokka quokka quokka."}),
+    )
+    .await;
+
+    let mut seen: Vec<SearchHit> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/search?q=quokka&type=summaries&limit=100&cursor={c}"),
+            None => "/api/v1/search?q=quokka&type=summaries&limit=100".to_owned(),
+        };
+        let page: Page<SearchHit> = app.get_json(&path).await;
+        seen.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let ids: Vec<&str> = seen
+        .iter()
+        .map(|h| h.summary.as_ref().expect("a summary hit").id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 1000);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 1000, "no hit twice");
+    assert_eq!(ids[0], newest.id, "the most relevant of the newest first");
+    assert!(seen.windows(2).all(|w| w[0].rank >= w[1].rank), "best first");
+    assert!(
+        !ids.contains(&old.id.as_str()),
+        "older than the newest 1,000 matches"
+    );
+    let hits = search(&app, "q=quokka+wombat&type=summaries").await;
+    assert_eq!(
+        hits.iter()
+            .map(|h| h.summary.as_ref().unwrap().id.as_str())
+            .collect::<Vec<_>>(),
+        [old.id.as_str()]
+    );
 }
 
 /// Pages through `query` four items at a time, publishing a summary after each page; returns the

@@ -4,11 +4,11 @@
 //! columns.
 
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, LockType, Query, QueryStatementBuilder, SelectStatement, SimpleExpr,
+    Alias, Expr, ExprTrait, Func, LockType, Order, Query, QueryStatementBuilder, SelectStatement, SimpleExpr,
 };
 use sea_orm::{
-    AccessMode, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, PrimaryKeyTrait, QuerySelect,
-    QueryTrait, TransactionOptions,
+    AccessMode, Condition, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, PrimaryKeyTrait,
+    QuerySelect, QueryTrait, TransactionOptions,
 };
 
 use super::entity::{papers, summaries, users};
@@ -32,13 +32,24 @@ pub trait Dialect: Sync {
     /// A condition on the target's table: the row matches the query.
     fn matches(&self, target: Target, query: &TextQuery) -> SimpleExpr;
 
-    /// `id` and `relevance` (larger is better) of the target's rows matching the query.
-    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement;
+    /// `id` and `relevance` (larger is better) of the newest `candidates` of the target's rows
+    /// that match the query under `condition`. Only those are scored, so that a query matching
+    /// most of the index costs no more than one matching a few rows.
+    fn ranked(
+        &self,
+        target: Target,
+        query: &TextQuery,
+        condition: Condition,
+        candidates: u64,
+    ) -> SelectStatement;
 
     /// `id` and `snippet` of the given rows: a short passage around the matches, matched words
     /// between [`MARK_START`] and [`MARK_END`].
     fn snippets(&self, target: Target, query: &TextQuery, ids: Vec<i64>) -> SelectStatement;
 }
+
+/// The name of the ranked candidates' subquery.
+const CANDIDATES: &str = "candidates";
 
 /// Words of a snippet.
 const SNIPPET_WORDS: u32 = 32;
@@ -73,22 +84,36 @@ impl Dialect for Sqlite {
         )
     }
 
-    /// BM25 over the FTS table, joined to the rows (a title word weighs most).
-    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement {
+    /// BM25 over the FTS table (a title word weighs most). The FTS table is read in rowid order,
+    /// newest first, and joined to the rows; BM25 is computed for the rows the limit lets through.
+    fn ranked(
+        &self,
+        target: Target,
+        query: &TextQuery,
+        condition: Condition,
+        candidates: u64,
+    ) -> SelectStatement {
         let index = target.fts_table();
         let bm25 = match target {
             Target::Papers => "-bm25(paper_search, 10.0, 5.0, 1.0)",
             Target::Summaries => "-bm25(summary_search)",
         };
-        Query::select()
+        let newest = Query::select()
             .column((table(target), Alias::new("id")))
             .expr_as(Expr::cust(bm25), Alias::new("relevance"))
-            .from(table(target))
+            .from(Alias::new(index))
             .inner_join(
-                Alias::new(index),
-                Expr::col((Alias::new(index), Alias::new("rowid"))).equals((table(target), Alias::new("id"))),
+                table(target),
+                Expr::col((table(target), Alias::new("id"))).equals((Alias::new(index), Alias::new("rowid"))),
             )
             .and_where(fts_match(target, query))
+            .cond_where(condition)
+            .order_by((Alias::new(index), Alias::new("rowid")), Order::Desc)
+            .limit(candidates)
+            .to_owned();
+        Query::select()
+            .columns([Alias::new("id"), Alias::new("relevance")])
+            .from_subquery(newest, Alias::new(CANDIDATES))
             .to_owned()
     }
 
@@ -166,23 +191,38 @@ impl Dialect for Postgres {
         )
     }
 
-    /// `ts_rank`, as a double (it is a `real`).
-    fn ranked(&self, target: Target, query: &TextQuery) -> SelectStatement {
+    /// `ts_rank`, as a double (it is a `real`), of the newest matches: found through the GIN
+    /// index when they are few, by walking the primary key backwards when they are many. The
+    /// rank is computed outside the limit, so only the candidates are scored.
+    fn ranked(
+        &self,
+        target: Target,
+        query: &TextQuery,
+        condition: Condition,
+        candidates: u64,
+    ) -> SelectStatement {
         let (sql, values) = ts_query(query);
+        let newest = Query::select()
+            .columns([
+                (table(target), Alias::new("id")),
+                (table(target), Alias::new("search_vector")),
+            ])
+            .from(table(target))
+            .and_where(self.matches(target, query))
+            .cond_where(condition)
+            .order_by((table(target), Alias::new("id")), Order::Desc)
+            .limit(candidates)
+            .to_owned();
         Query::select()
-            .column((table(target), Alias::new("id")))
+            .column(Alias::new("id"))
             .expr_as(
                 Expr::cust_with_values(
-                    format!(
-                        "ts_rank(\"{}\".\"search_vector\", {sql})::float8",
-                        target.table_name()
-                    ),
+                    format!("ts_rank(\"{CANDIDATES}\".\"search_vector\", {sql})::float8"),
                     values,
                 ),
                 Alias::new("relevance"),
             )
-            .from(table(target))
-            .and_where(self.matches(target, query))
+            .from_subquery(newest, Alias::new(CANDIDATES))
             .to_owned()
     }
 

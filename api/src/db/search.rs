@@ -6,12 +6,18 @@
 use sea_orm::sea_query::{Alias, Order, SelectStatement};
 use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
 
+use shared::api::MAX_SEARCH_DEPTH;
+
 use super::backend;
 
 /// Words of one query, at most this many.
 const MAX_WORDS: usize = 12;
 /// Longest word kept, in characters.
 const MAX_WORD: usize = 64;
+
+/// Rows of each kind scored for one query: the newest matches, as deep as search pages go. A
+/// query matching more rows is ranked within its newest matches.
+pub const CANDIDATES: u64 = MAX_SEARCH_DEPTH;
 
 /// Marks around matched words in snippets, as the database writes them (control characters no
 /// stored text is shown with).
@@ -73,8 +79,8 @@ pub struct Snippet {
     pub snippet: String,
 }
 
-/// Hits matching `query` under `condition` (on the target's table), best first, from position
-/// `offset`.
+/// Of the newest [`CANDIDATES`] rows matching `query` under `condition` (on the target's
+/// table), the hits best first, from position `offset`.
 pub async fn ranked(
     db: &impl ConnectionTrait,
     target: Target,
@@ -84,11 +90,10 @@ pub async fn ranked(
     fetch: u64,
 ) -> Result<Vec<Ranked>, sea_orm::DbErr> {
     let dialect = backend::of(db);
-    let mut select: SelectStatement = dialect.ranked(target, query);
+    let mut select: SelectStatement = dialect.ranked(target, query, condition, CANDIDATES);
     select
-        .cond_where(condition)
         .order_by(Alias::new("relevance"), Order::Desc)
-        .order_by((table(target), Alias::new("id")), Order::Desc)
+        .order_by(Alias::new("id"), Order::Desc)
         .offset(offset)
         .limit(fetch);
     Ranked::find_by_statement(db.get_database_backend().build(&select))

@@ -15,7 +15,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Search papers (title, authors, abstract) and summaries (their text, math source included),
-/// best hits first, each with a highlighted snippet. Only listed summaries are hits.
+/// best hits first, each with a highlighted snippet. Only listed summaries are hits. Of each
+/// kind, the newest 1,000 matches are ranked: a query matching more is ranked within them, so
+/// that a common word costs no more than a rare one.
 #[utoipa::path(
     tag = "search",
     operation_id = "search",

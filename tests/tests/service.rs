@@ -90,21 +90,37 @@ async fn interactive_docs_are_served_without_network() {
 }
 
 /// What a reader downloads before the first page shows (the wasm, its JS glue and the
-/// stylesheet, gzipped as the server sends them) stays within the 400 KB budget. The build is
-/// deterministic, so this is a size check, not a timing.
+/// stylesheet, as the server sends them to a client that accepts only gzip) stays within the
+/// 400 KB budget. The build is deterministic, so this is a size check, not a timing.
 #[test]
 fn the_readers_bundle_stays_within_its_budget() {
-    use std::io::Write;
     let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    let shell = std::fs::read_to_string(dist.join("index.html"))
+        .unwrap_or_else(|e| panic!("index.html ({e}): `cargo xtask test` builds the SPA first"));
     let mut total = 0;
-    for file in ["frontend_bg.wasm", "frontend.js", "style.css"] {
-        let bytes = std::fs::read(dist.join(file))
-            .unwrap_or_else(|e| panic!("{file} ({e}): `cargo xtask test` builds the SPA first"));
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gzip.write_all(&bytes).unwrap();
-        total += gzip.finish().unwrap().len();
+    for (stem, extension) in [("frontend_bg", "wasm"), ("frontend", "js"), ("style", "css")] {
+        let file = format!("{}.gz", shell_asset(&shell, stem, extension));
+        total += std::fs::metadata(dist.join(&file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .len();
     }
     assert!(total <= 400_000, "the reader's bundle is {total} bytes gzipped");
+}
+
+/// The name the shell gives one of the app's files: `stem.<content hash>.extension`.
+fn shell_asset(shell: &str, stem: &str, extension: &str) -> String {
+    shell
+        .split(['"', '\''])
+        .filter_map(|part| part.strip_prefix('/'))
+        .find(|name| {
+            name.strip_prefix(stem)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .and_then(|rest| rest.strip_suffix(extension))
+                .and_then(|hash| hash.strip_suffix('.'))
+                .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .unwrap_or_else(|| panic!("the shell names no {stem}.….{extension}: {shell}"))
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,22 +138,123 @@ async fn deep_links_get_the_spa_shell() {
     ] {
         app.page(path, status).await;
     }
-    let wasm = app.get("/frontend_bg.wasm").await;
-    assert_eq!(wasm.status(), 200);
-    assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(app.get("/missing-file.png").await.status(), 404);
-    // The math font ships in the binary, taken from the renderer's package at build time.
-    let font = app.get("/math/latinmodern-math.woff2").await;
-    assert_eq!(font.status(), 200);
-    assert_eq!(font.headers()["content-type"], "font/woff2");
-    assert!(font.bytes().await.unwrap().starts_with(b"wOF2"));
     let shell = app.get("/").await;
+    assert_eq!(shell.headers()["cache-control"], "no-cache");
     assert_eq!(shell.headers()["x-content-type-options"], "nosniff");
     assert_eq!(
         shell.headers()["x-frame-options"],
         "DENY",
         "other sites cannot frame our pages"
     );
+}
+
+/// The app's files are named by their content and kept by browsers for a year; each is sent
+/// brotli- or gzip-compressed as the client accepts (compressed at build time), and revalidates
+/// with 304. Names the build no longer makes are 404s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apps_files_are_cached_for_good_and_sent_compressed() {
+    use std::io::Read;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let shell = app.page("/", 200).await;
+    let get = |path: String, accept: &'static str| {
+        let request = app.client.get(app.url(&path));
+        async move {
+            let request = if accept.is_empty() {
+                request
+            } else {
+                request.header("accept-encoding", accept)
+            };
+            request.send().await.expect("request failed")
+        }
+    };
+    let style = shell_asset(&shell, "style", "css");
+    for (stem, extension, mime) in [
+        ("frontend_bg", "wasm", "application/wasm"),
+        ("frontend", "js", "text/javascript"),
+        ("style", "css", "text/css"),
+    ] {
+        let path = format!("/{}", shell_asset(&shell, stem, extension));
+        let plain = get(path.clone(), "").await;
+        assert_eq!(plain.status(), 200, "{path}");
+        assert_eq!(
+            plain.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(
+            plain.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(mime),
+            "{path}"
+        );
+        assert!(!plain.headers().contains_key("content-encoding"), "{path}");
+        let tag = plain.headers()["etag"].clone();
+        let plain = plain.bytes().await.unwrap();
+
+        let brotli = get(path.clone(), "gzip, deflate, br").await;
+        assert_eq!(brotli.headers()["content-encoding"], "br", "{path}");
+        assert_eq!(brotli.headers()["vary"], "Accept-Encoding");
+        let packed = brotli.bytes().await.unwrap();
+        assert!(
+            packed.len() < plain.len() / 2,
+            "{path}: {} of {}",
+            packed.len(),
+            plain.len()
+        );
+        let mut unpacked = Vec::new();
+        brotli::Decompressor::new(packed.as_ref(), 4096)
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain, "{path}");
+
+        for accept in ["gzip", "br;q=0, gzip;q=0.5"] {
+            let gzip = get(path.clone(), accept).await;
+            assert_eq!(gzip.headers()["content-encoding"], "gzip", "{path}: {accept}");
+            let packed = gzip.bytes().await.unwrap();
+            let mut unpacked = Vec::new();
+            flate2::read::GzDecoder::new(packed.as_ref())
+                .read_to_end(&mut unpacked)
+                .unwrap();
+            assert_eq!(unpacked, plain, "{path}: {accept}");
+        }
+
+        let again = app
+            .client
+            .get(app.url(&path))
+            .header("if-none-match", tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert_eq!(
+            again.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        // The old fixed name, and the variants as files of their own.
+        assert_eq!(app.get(&format!("/{stem}.{extension}")).await.status(), 404);
+        assert_eq!(app.get(&format!("{path}.br")).await.status(), 404);
+    }
+    // The math font ships in the binary, taken from the renderer's package at build time; the
+    // stylesheet names it by its hash too.
+    let css = app.get(&format!("/{style}")).await.text().await.unwrap();
+    let font = css
+        .split('"')
+        .find(|part| part.starts_with("/math/latinmodern-math.") && part.ends_with(".woff2"))
+        .unwrap_or_else(|| panic!("the stylesheet names the math font: {css}"))
+        .to_owned();
+    let font = app.get(&font).await;
+    assert_eq!(font.status(), 200);
+    assert_eq!(font.headers()["content-type"], "font/woff2");
+    assert_eq!(
+        font.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(font.bytes().await.unwrap().starts_with(b"wOF2"));
+    // The editor's renderer is imported by its name, so it is revalidated instead.
+    let renderer = app.get("/renderer.js").await;
+    assert_eq!(renderer.status(), 200);
+    assert_eq!(renderer.headers()["cache-control"], "no-cache");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

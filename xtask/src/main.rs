@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the build steps cargo alone cannot express — the wasm SPA (wasm-bindgen,
 //! wasm-opt), installing the tools they need, and the two commands of the README.
 
+mod assets;
 mod bench;
 
 use std::path::{Path, PathBuf};
@@ -287,7 +288,9 @@ fn frontend(root: &Path) -> anyhow::Result<()> {
         let entry = entry?;
         std::fs::copy(entry.path(), dist.join(entry.file_name()))?;
     }
-    math_assets(&dist)
+    math_assets(&dist)?;
+    assets::fingerprint(&dist)?;
+    assets::precompress(&dist)
 }
 
 /// CSS without its `/* … */` comments and with each run of white space as one space (the SPA's

@@ -2,8 +2,8 @@
 //! from disk in debug builds), and `index.html` for every other page path so deep links work.
 
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, HeaderValue};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
 use super::{AllowedMethods, pages};
@@ -46,10 +46,12 @@ pub async fn fallback(
         });
     }
     let name = path.trim_start_matches('/');
+    let precompressed = name.ends_with(".br") || name.ends_with(".gz");
     if !name.is_empty()
+        && !precompressed
         && let Some(file) = Assets::get(name)
     {
-        return Ok(asset_response(name, file));
+        return Ok(asset_response(&req, name, file));
     }
     // A path that names a file (has an extension) and is missing is a real 404, not a page.
     let last_segment = name.rsplit('/').next().unwrap_or_default();
@@ -87,13 +89,74 @@ pub async fn fallback(
         .body(html))
 }
 
-fn asset_response(name: &str, file: rust_embed::EmbeddedFile) -> HttpResponse {
+/// A file of the build: named by its content (`style.0123456789abcdef.css`, from
+/// `cargo xtask frontend`) it never changes and is cached for a year; any other name is
+/// revalidated. A brotli or gzip variant made at build time is sent to clients that accept it.
+fn asset_response(req: &HttpRequest, name: &str, file: rust_embed::EmbeddedFile) -> HttpResponse {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let etag = format!("\"{}\"", crate::hashing::hex(&file.metadata.sha256_hash()[..16]));
-    let mut response = HttpResponse::Ok();
+    let variants = [
+        (Encoding::brotli(), ContentEncoding::Brotli, "br"),
+        (Encoding::gzip(), ContentEncoding::Gzip, "gz"),
+    ];
+    let kept: Vec<_> = variants
+        .into_iter()
+        .filter_map(|(encoding, coding, suffix)| {
+            Assets::get(&format!("{name}.{suffix}")).map(|file| (encoding, coding, suffix, file))
+        })
+        .collect();
+    let wanted = req.get_header::<AcceptEncoding>().and_then(|accepted| {
+        let offered: Vec<Encoding> = kept
+            .iter()
+            .map(|(encoding, ..)| encoding.clone())
+            .chain([Encoding::identity()])
+            .collect();
+        accepted.negotiate(offered.iter())
+    });
+    let (file, coding, suffix) = match kept
+        .into_iter()
+        .find(|(encoding, ..)| Some(encoding) == wanted.as_ref())
+    {
+        Some((_, coding, suffix, variant)) => (variant, Some(coding), suffix),
+        None => (file, None, ""),
+    };
+    let etag = format!(
+        "\"{}{suffix}\"",
+        crate::hashing::hex(&file.metadata.sha256_hash()[..16])
+    );
+    let policy = if is_fingerprinted(name) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .zip(HeaderValue::from_str(&etag).ok())
+        .is_some_and(|(wanted, etag)| crate::middleware::etag_matches(wanted, &etag));
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
-        .content_type(mime.as_ref())
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
-    response.body(file.data.into_owned())
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(policy)))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
+    if unchanged {
+        return response.finish();
+    }
+    // A set encoding also tells the compressing middleware to leave the body as it is.
+    if let Some(coding) = coding {
+        response.insert_header(coding);
+    }
+    response.content_type(mime.as_ref()).body(file.data.into_owned())
+}
+
+/// Whether a file's name holds the hash of its content: `stem.<16 hex digits>.extension`.
+fn is_fingerprinted(name: &str) -> bool {
+    let mut parts = name.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }

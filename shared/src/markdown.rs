@@ -517,6 +517,14 @@ mod tests {
         let html = render_markdown("$$\n\\sum_{i=1}^n x_i\n$$");
         assert!(html.contains("<math display=\"block\">"), "{html}");
         assert!(html.contains('∑'), "{html}");
+        // In a box keyboard users can reach and scroll, named for screen readers.
+        assert!(
+            html.contains(
+                "<span class=\"math-display\" tabindex=\"0\" role=\"group\" aria-label=\"Formula\">\
+                 <math display=\"block\">"
+            ),
+            "{html}"
+        );
     }
 
     #[test]

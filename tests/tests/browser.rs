@@ -710,6 +710,8 @@ $$\sum_{i=1}^{n} x_i$$
 $$\boxed{x = 1}$$
 
 $$\begin{align} a &= b + c \\ d &= e \end{align}$$
+
+$$x_{1} + x_{2} + x_{3} + x_{4} + x_{5} + x_{6} + x_{7} + x_{8} + x_{9} + x_{10} + x_{11} + x_{12} + x_{13} + x_{14} + x_{15} + x_{16} + x_{17} + x_{18} + x_{19} + x_{20} + x_{21} + x_{22} + x_{23} + x_{24} + x_{25} + x_{26} + x_{27} + x_{28} + x_{29} + x_{30} + x_{31} + x_{32} + x_{33} + x_{34} + x_{35} + x_{36} + x_{37} + x_{38} + x_{39} + x_{40} + x_{41} + x_{42} + x_{43} + x_{44} + x_{45} + x_{46} + x_{47} + x_{48} + x_{49} + x_{50} + x_{51} + x_{52} + x_{53} + x_{54} + x_{55} + x_{56} + x_{57} + x_{58} + x_{59} + x_{60}$$
 ";
     let response = app
         .send(
@@ -805,6 +807,50 @@ $$\begin{align} a &= b + c \\ d &= e \end{align}$$
     assert!(
         m["numbersRight"].as_bool().unwrap(),
         "numbers sit right of their rows, level with them: {m}"
+    );
+
+    // A formula wider than the page scrolls in a box keyboard users reach and scroll.
+    let wide = browser
+        .client
+        .execute(
+            "const wide = [...document.querySelectorAll('.summary-body .math-display')] \
+               .find(b => b.scrollWidth > b.clientWidth + 100); \
+             if (!wide) return null; wide.id = 'wide-formula'; \
+             return [wide.tabIndex, wide.getAttribute('aria-label'), wide.scrollLeft];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wide,
+        serde_json::json!([0, "Formula", 0]),
+        "a focusable, named box"
+    );
+    browser
+        .find("#wide-formula")
+        .await
+        .send_keys("\u{e014}\u{e014}\u{e014}\u{e014}")
+        .await
+        .unwrap();
+    let scrolled = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const wide = document.getElementById('wide-formula'); \
+             const started = performance.now(); \
+             (function settled() { \
+               if (wide.scrollLeft > 0 || performance.now() - started > 3000) \
+                 done([document.activeElement === wide, wide.scrollLeft > 0]); \
+               else requestAnimationFrame(settled); \
+             })();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        scrolled,
+        serde_json::json!([true, true]),
+        "focused and scrolled by the arrow key (the scroll is animated)"
     );
 
     assert!(font_fetched().await, "a page with math fetches the bundled font");

@@ -55,10 +55,21 @@ pub(super) fn push_math(out: &mut String, source: &str, display: bool, equations
         *equations = numbered;
     }
     match rendered {
+        // A displayed formula wider than the page scrolls within this box, which keyboard
+        // users can reach (and scroll with the arrow keys) and screen readers name.
+        Ok(mathml) if display => {
+            out.push_str(DISPLAY_OPEN);
+            out.push_str(&mathml);
+            out.push_str("</span>");
+        }
         Ok(mathml) => out.push_str(&mathml),
         Err(error) => push_error(out, source, display, &error),
     }
 }
+
+/// The scroll box of a displayed formula (a `span`: a formula may stand inside a paragraph).
+pub(super) const DISPLAY_OPEN: &str =
+    "<span class=\"math-display\" tabindex=\"0\" role=\"group\" aria-label=\"Formula\">";
 
 /// Renders a formula to MathML, numbering its numbered rows on from `equations`.
 pub(super) fn render(source: &str, display: bool, equations: &mut u32) -> Result<String, MathError> {

@@ -48,7 +48,7 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("img", &["src", "alt", "title"]),
     ("ol", &["start"]),
     ("code", &["class"]),
-    ("span", &["class", "title"]),
+    ("span", &["class", "title", "tabindex", "role", "aria-label"]),
     ("div", &["class", "id"]),
     ("sup", &["class"]),
     ("th", &["align"]),
@@ -77,6 +77,7 @@ const CLASSES: &[&str] = &[
     "math-bcancel",
     "math-boxed",
     "math-cancel",
+    "math-display",
     "math-eqno",
     "math-error",
     "math-overline",
@@ -137,6 +138,10 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
         ("a", "rel") => value == "nofollow noopener",
         // Footnote ids are generated, never chosen by authors.
         ("div", "id") => value.starts_with("fn-"),
+        // Only what a displayed formula's scroll box carries (see `math::DISPLAY_OPEN`).
+        ("span", "tabindex") => value == "0",
+        ("span", "role") => value == "group",
+        ("span", "aria-label") => value == "Formula",
         (_, "style") => safe_style(value),
         (_, "class") => return filter_classes(element, value),
         _ => true,
@@ -299,6 +304,19 @@ mod tests {
             assert!(html.contains(kept), "{kept} missing in {html}");
         }
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn only_the_formula_box_keeps_focus_and_a_role() {
+        let cleaned = clean(
+            "<span class=\"math-display\" tabindex=\"0\" role=\"group\" aria-label=\"Formula\">f</span>\
+             <span tabindex=\"5\" role=\"button\" aria-label=\"Click\">a</span>",
+        );
+        assert_eq!(
+            cleaned,
+            "<span class=\"math-display\" tabindex=\"0\" role=\"group\" aria-label=\"Formula\">f</span>\
+             <span>a</span>"
+        );
     }
 
     #[test]

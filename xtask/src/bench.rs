@@ -19,7 +19,9 @@ use crate::{run, target_dir};
 
 /// What `cargo xtask bench` was asked to measure.
 pub struct Options {
+    /// Sizes for SQLite.
     pub sizes: Vec<usize>,
+    pub postgres_sizes: Vec<usize>,
     pub backends: Vec<Backend>,
     pub seconds: u64,
     pub connections: u32,
@@ -85,7 +87,11 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     let work = target_dir(root).join("bench");
     let mut runs = Vec::new();
     for &backend in &options.backends {
-        for &size in &options.sizes {
+        let sizes = match backend {
+            Backend::Sqlite => &options.sizes,
+            Backend::Postgres => &options.postgres_sizes,
+        };
+        for &size in sizes {
             eprintln!("== {} with {size} summaries", backend.name());
             runs.push(measure(&binary, &work, options, backend, size)?);
         }
@@ -510,12 +516,13 @@ impl Fixture {
             "summaries, new",
             "summaries, top of the week",
             "a paper's summaries",
+            "search",
             "users by score",
         ];
         self.reads()
             .into_iter()
             .filter(|(name, _)| wanted.contains(&name.as_str()))
-            .map(|(name, path)| (format!("{name}, signed in (never cached)"), path))
+            .map(|(name, path)| (format!("{name}{}", report::SIGNED_IN), path))
             .collect()
     }
 

@@ -37,6 +37,9 @@ enum Task {
         /// Synthetic summaries to generate, one run per size.
         #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000, 1_000_000])]
         sizes: Vec<usize>,
+        /// Sizes for PostgreSQL, when they differ (its 1M generation and dump take longest).
+        #[arg(long, value_delimiter = ',')]
+        postgres_sizes: Option<Vec<usize>>,
         /// The backends to measure.
         #[arg(long, value_delimiter = ',', value_enum, default_values_t = [bench::Backend::Sqlite, bench::Backend::Postgres])]
         backends: Vec<bench::Backend>,
@@ -105,12 +108,14 @@ fn main() -> anyhow::Result<()> {
         Task::Dist => dist(&root),
         Task::Bench {
             sizes,
+            postgres_sizes,
             backends,
             seconds,
             connections,
         } => bench::bench(
             &root,
             &bench::Options {
+                postgres_sizes: postgres_sizes.unwrap_or_else(|| sizes.clone()),
                 sizes,
                 backends,
                 seconds,

@@ -121,6 +121,8 @@ fn find<'a>(run: &'a Run, name: &str) -> Option<&'a Measurement> {
 const LIST: &str = "summaries, new";
 const CEILING: &str = "/healthz (the ceiling)";
 const SEARCH: &str = "search";
+/// What the bench appends to the name of a read measured again signed in.
+pub const SIGNED_IN: &str = ", signed in (never cached)";
 
 /// Each target of issue 11, with its figure and whether it holds.
 fn targets(runs: &[Run]) -> Vec<String> {
@@ -191,10 +193,19 @@ fn targets(runs: &[Run]) -> Vec<String> {
                 );
             }
         }
-        if let Some(search) = find(run, SEARCH) {
+        // Anonymous and signed in (never cached): the slower counts.
+        let searches = [SEARCH.to_owned(), format!("{SEARCH}{SIGNED_IN}")];
+        if let Some(search) = searches
+            .iter()
+            .filter_map(|name| find(run, name))
+            .max_by(|a, b| a.p50_ms.total_cmp(&b.p50_ms))
+        {
             judge(
                 search.p50_ms <= 30.0 && search.errors == 0,
-                format!("{at}: search p50 ≤ 30 ms — {:.1} ms", search.p50_ms),
+                format!(
+                    "{at}: search p50 ≤ 30 ms — {:.1} ms ({})",
+                    search.p50_ms, search.name
+                ),
             );
         }
         judge(
@@ -243,9 +254,9 @@ const NOT_MEASURED: &[&str] = &[
      a simulated phone); CLS ≤ 0.1 on the home and paper pages is asserted instead by the browser \
      test `the_home_and_paper_pages_hold_still_while_they_load`",
     "a cold load of the paper page painted in ≤ 1 s in headless Chromium (Performance API)",
-    "the reader's wasm ≤ 400 KB gzip: asserted by the test suite \
-     (`the_readers_bundle_stays_within_its_budget`); precompressed brotli and gzip variants and \
-     hashed asset names are not built yet",
+    "the reader's wasm ≤ 400 KB gzip, with brotli and gzip variants and hashed names cached for \
+     good: asserted by the test suite (`the_readers_bundle_stays_within_its_budget`, \
+     `the_apps_files_are_cached_for_good_and_sent_compressed`)",
 ];
 
 /// p50 (dashed) and p99 (solid) of the main reads against data size, log-scaled both ways.

@@ -116,8 +116,8 @@ fn asset_response(req: &HttpRequest, name: &str, file: rust_embed::EmbeddedFile)
         .into_iter()
         .find(|(encoding, ..)| Some(encoding) == wanted.as_ref())
     {
-        Some((_, coding, suffix, variant)) => (variant, Some(coding), suffix),
-        None => (file, None, ""),
+        Some((_, coding, suffix, variant)) => (variant, coding, suffix),
+        None => (file, ContentEncoding::Identity, ""),
     };
     let etag = format!(
         "\"{}{suffix}\"",
@@ -145,10 +145,10 @@ fn asset_response(req: &HttpRequest, name: &str, file: rust_embed::EmbeddedFile)
     if unchanged {
         return response.finish();
     }
-    // A set encoding also tells the compressing middleware to leave the body as it is.
-    if let Some(coding) = coding {
-        response.insert_header(coding);
-    }
+    // A set encoding tells the compressing middleware to leave the body as it is: a file sent
+    // as it is (a font, or to a client that takes neither variant) is not compressed per
+    // request under the ETag of its own bytes.
+    response.insert_header(coding);
     response.content_type(mime.as_ref()).body(file.data.into_owned())
 }
 

@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use shared::accounts::Role;
 use tracing_subscriber::EnvFilter;
 
+/// glibc's allocator kept what each Argon2id hash freed (19 MiB): after 128 sign-ups the server
+/// held 1.1–2.4 GB, against 58 MB with a fixed mmap threshold. mimalloc returns it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "shortscience",

@@ -176,6 +176,14 @@ pub async fn conditional_get(
     Ok(ServiceResponse::new(req, response))
 }
 
+/// Whether the request's `If-None-Match` names `etag`: the reader's copy is current (304).
+pub fn is_current(req: &actix_web::HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .zip(HeaderValue::from_str(etag).ok())
+        .is_some_and(|(wanted, etag)| etag_matches(wanted, &etag))
+}
+
 /// Weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored; `*` matches anything.
 pub fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
     let (Ok(wanted), Ok(etag)) = (if_none_match.to_str(), etag.to_str()) else {

@@ -243,6 +243,19 @@ impl TestApp {
             .expect("the query counter in /metrics")
     }
 
+    /// Every item of a paginated list, following `next_cursor` from `path` (which has a query).
+    pub async fn every_page<T: serde::de::DeserializeOwned>(&self, path: &str) -> Vec<T> {
+        let mut items = Vec::new();
+        let mut page: shared::api::Page<T> = self.get_json(path).await;
+        loop {
+            items.append(&mut page.items);
+            match page.next_cursor {
+                Some(cursor) => page = self.get_json(&format!("{path}&cursor={cursor}")).await,
+                None => return items,
+            }
+        }
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");

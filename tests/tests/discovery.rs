@@ -392,20 +392,9 @@ async fn a_common_word_is_ranked_within_its_newest_matches(app: TestApp) {
     )
     .await;
 
-    let mut seen: Vec<SearchHit> = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/search?q=quokka&type=summaries&limit=100&cursor={c}"),
-            None => "/api/v1/search?q=quokka&type=summaries&limit=100".to_owned(),
-        };
-        let page: Page<SearchHit> = app.get_json(&path).await;
-        seen.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let seen: Vec<SearchHit> = app
+        .every_page("/api/v1/search?q=quokka&type=summaries&limit=100")
+        .await;
     let ids: Vec<&str> = seen
         .iter()
         .map(|h| h.summary.as_ref().expect("a summary hit").id.as_str())

@@ -429,16 +429,12 @@ async fn a_summary_is_cited_in_bibtex(app: TestApp) {
 async fn the_export_streams_every_public_summary(app: TestApp) {
     let (_, anonymous, private) = anonymous_and_private_summaries(&app).await;
     api::demo::generate(&app.db, 250, 11).await.unwrap();
-    let mut listed = std::collections::BTreeSet::new();
-    let mut path = "/api/v1/summaries?limit=100".to_owned();
-    loop {
-        let page: shared::api::Page<Summary> = app.get_json(&path).await;
-        listed.extend(page.items.into_iter().map(|s| s.id));
-        match page.next_cursor {
-            Some(cursor) => path = format!("/api/v1/summaries?limit=100&cursor={cursor}"),
-            None => break,
-        }
-    }
+    let listed: std::collections::BTreeSet<String> = app
+        .every_page::<Summary>("/api/v1/summaries?limit=100")
+        .await
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     let response = app.get("/api/v1/export/summaries.ndjson").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/x-ndjson");

@@ -105,11 +105,7 @@ fn last_modified(feed: &Feed) -> Option<DateTime<Utc>> {
 /// moderator or a deletion changes a feed without changing any item's edit time.
 fn respond(req: &HttpRequest, feed: &Feed, (content_type, body): (&'static str, String)) -> HttpResponse {
     let etag = format!("W/\"{}\"", &crate::hashing::sha256_hex(body.as_bytes())[..32]);
-    let current = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .zip(HeaderValue::from_str(&etag).ok())
-        .is_some_and(|(wanted, etag)| crate::middleware::etag_matches(wanted, &etag));
+    let current = crate::middleware::is_current(req, &etag);
     let mut response = if current {
         HttpResponse::NotModified()
     } else {

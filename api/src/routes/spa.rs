@@ -128,11 +128,7 @@ fn asset_response(req: &HttpRequest, name: &str, file: rust_embed::EmbeddedFile)
     } else {
         "no-cache"
     };
-    let unchanged = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .zip(HeaderValue::from_str(&etag).ok())
-        .is_some_and(|(wanted, etag)| crate::middleware::etag_matches(wanted, &etag));
+    let unchanged = crate::middleware::is_current(req, &etag);
     let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {

@@ -15,3 +15,29 @@ async fn accounts_without_a_password_never_verify() {
     assert!(!verify(String::new(), None, &decoy).await);
     assert!(!verify("anything at all".to_owned(), None, &decoy).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_hashes_run_at_once_than_there_are_cores() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let slots = std::thread::available_parallelism().map_or(2, usize::from);
+    let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let works = (0..slots * 4).map(|_| {
+        let (running, most) = (running.clone(), most.clone());
+        tokio::spawn(hashing(move || {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            running.fetch_sub(1, Ordering::SeqCst);
+        }))
+    });
+    for work in futures_util::future::join_all(works).await {
+        work.unwrap().unwrap();
+    }
+    // Other tests of this process may hold slots meanwhile, so fewer may run, never more.
+    let most = most.load(Ordering::SeqCst);
+    assert!(
+        (1..=slots).contains(&most),
+        "{most} hashes at once on {slots} cores"
+    );
+}

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, Set,
 };
 use shared::accounts::{NewAccount, ProfileChange, Role, UserSort};
 
@@ -234,15 +233,7 @@ pub async fn directory_rows(
     let key = sort_column(sort);
     let mut query = profiles();
     if let Some(after) = after {
-        query.cond_where(
-            Condition::any()
-                .add(Expr::col((users::Entity, key)).lt(after.key))
-                .add(
-                    Condition::all()
-                        .add(Expr::col((users::Entity, key)).eq(after.key))
-                        .add(Expr::col((users::Entity, users::Column::Id)).lt(after.id)),
-                ),
-        );
+        query.cond_where(after.rows_after(key, users::Column::Id, after.key));
     }
     query
         .order_by((users::Entity, key), Order::Desc)

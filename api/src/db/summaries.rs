@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, Unchanged,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Set, Unchanged,
 };
 use shared::api::SummarySort;
 
@@ -41,6 +41,16 @@ pub async fn page(
     after: Option<Cursor>,
     fetch: u64,
 ) -> Result<Vec<summaries::Model>, ApiError> {
+    Ok(page_query(condition, sort, after, fetch)?.all(db).await?)
+}
+
+/// The query of [`page`].
+pub fn page_query(
+    condition: Condition,
+    sort: SummarySort,
+    after: Option<Cursor>,
+    fetch: u64,
+) -> Result<Select<summaries::Entity>, ApiError> {
     let column = sort_column(sort);
     let mut select = summaries::Entity::find().filter(condition);
     if let Some(after) = after {
@@ -53,9 +63,7 @@ pub async fn page(
     Ok(select
         .order_by_desc(column)
         .order_by_desc(summaries::Column::Id)
-        .limit(fetch)
-        .all(db)
-        .await?)
+        .limit(fetch))
 }
 
 /// The condition "the summary carries this tag".

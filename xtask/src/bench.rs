@@ -94,12 +94,22 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         for &size in sizes {
             eprintln!("== {} with {size} summaries", backend.name());
             runs.push(measure(&binary, &work, options, backend, size)?);
+            // After every size, so that a run stopped later keeps what it finished.
+            write_report(root, &runs, options)?;
         }
     }
+    for verdict in report::targets(&runs) {
+        eprintln!("{verdict}");
+    }
+    Ok(())
+}
+
+/// Writes `docs/benchmarks.md` and the charts from the runs made so far.
+fn write_report(root: &Path, runs: &[Run], options: &Options) -> anyhow::Result<()> {
     let docs = root.join("docs");
     std::fs::create_dir_all(&docs)?;
     let measured = format!("{}, commit {}", machine(), revision());
-    let (markdown, charts, verdicts) = report::write(&runs, options, &measured);
+    let (markdown, charts) = report::write(runs, options, &measured);
     std::fs::write(docs.join("benchmarks.md"), markdown)?;
     for (backend, svg) in charts {
         std::fs::write(
@@ -108,9 +118,6 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         )?;
     }
     eprintln!("wrote docs/benchmarks.md");
-    for verdict in verdicts {
-        eprintln!("{verdict}");
-    }
     Ok(())
 }
 

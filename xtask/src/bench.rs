@@ -85,6 +85,8 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     ensure_wrk()?;
     let binary = target_dir(root).join("release/shortscience");
     let work = target_dir(root).join("bench");
+    // Read before the first report is written: the report is itself a tracked file.
+    let measured = format!("{}, commit {}", machine(), revision());
     let mut runs = Vec::new();
     for &backend in &options.backends {
         let sizes = match backend {
@@ -95,7 +97,7 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
             eprintln!("== {} with {size} summaries", backend.name());
             runs.push(measure(&binary, &work, options, backend, size)?);
             // After every size, so that a run stopped later keeps what it finished.
-            write_report(root, &runs, options)?;
+            write_report(root, &runs, options, &measured)?;
         }
     }
     for verdict in report::targets(&runs) {
@@ -105,11 +107,10 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
 }
 
 /// Writes `docs/benchmarks.md` and the charts from the runs made so far.
-fn write_report(root: &Path, runs: &[Run], options: &Options) -> anyhow::Result<()> {
+fn write_report(root: &Path, runs: &[Run], options: &Options, measured: &str) -> anyhow::Result<()> {
     let docs = root.join("docs");
     std::fs::create_dir_all(&docs)?;
-    let measured = format!("{}, commit {}", machine(), revision());
-    let (markdown, charts) = report::write(runs, options, &measured);
+    let (markdown, charts) = report::write(runs, options, measured);
     std::fs::write(docs.join("benchmarks.md"), markdown)?;
     for (backend, svg) in charts {
         std::fs::write(

@@ -12,6 +12,7 @@ mod m20261202_000001_discovery;
 mod m20261202_000002_profile_counters;
 mod m20261202_000003_content_version;
 mod m20261202_000004_banned_users;
+mod m20261204_000001_top_of_period;
 
 /// Recomputes every user's profile counters from their summaries (after bulk loads).
 pub use m20261202_000002_profile_counters::RECOUNT as RECOUNT_PROFILES;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_profile_counters::Migration),
             Box::new(m20261202_000003_content_version::Migration),
             Box::new(m20261202_000004_banned_users::Migration),
+            Box::new(m20261204_000001_top_of_period::Migration),
         ]
     }
 }

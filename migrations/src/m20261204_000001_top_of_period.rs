@@ -1,0 +1,42 @@
+//! The index of `sort=top` carries `created_at` too, so that the top of a period (`period=day|
+//! week|month`) is told from the index alone which rows fall in the period. Walking the
+//! `(score, id)` index, SQLite read every row it passed to look at its date: about 2,100 rows for
+//! a page of 20 when a week holds 1 % of the summaries, which at a million summaries took the
+//! signed-in week's top to 27 req/s (p50 1.7 s). With the date in the index only the rows of the
+//! period are read: 0.55 ms for the page at 100k, against 1.8–5 ms.
+
+use sea_orm_migration::prelude::*;
+
+use super::m20261128_000001_initial::index;
+use super::m20261128_000001_initial::summaries::Summaries;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+const OLD: &str = "idx_summaries_score_id";
+const NEW: &str = "idx_summaries_score_id_created_at";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(index(
+                NEW,
+                Summaries::Table,
+                [Summaries::Score, Summaries::Id, Summaries::CreatedAt],
+            ))
+            .await?;
+        manager
+            .drop_index(Index::drop().name(OLD).table(Summaries::Table).to_owned())
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(index(OLD, Summaries::Table, [Summaries::Score, Summaries::Id]))
+            .await?;
+        manager
+            .drop_index(Index::drop().name(NEW).table(Summaries::Table).to_owned())
+            .await
+    }
+}

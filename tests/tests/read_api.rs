@@ -605,36 +605,31 @@ async fn a_deep_page_seeks_its_cursor_in_the_index(app: TestApp) {
         let condition = Scope::public().listed(Listing::Site);
         let query = api::db::summaries::page_query(condition, sort, Some(cursor), 21).unwrap();
         let statement = query.build(backend);
-        let plan: Vec<String> = match backend {
-            DbBackend::Postgres => {
-                // The demo's tables are small enough that a scan and a sort would win anyway;
-                // what is asked is whether the cursor bounds a scan of the order's index.
-                let txn = app.db.begin().await.unwrap();
-                txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
-                    .await
-                    .unwrap();
-                let explain = Statement::from_sql_and_values(
-                    backend,
-                    format!("EXPLAIN {}", statement.sql),
-                    statement.values.unwrap().0,
-                );
-                let rows = txn.query_all_raw(explain).await.unwrap();
-                rows.iter()
-                    .map(|r| r.try_get_by_index::<String>(0).unwrap())
-                    .collect()
-            }
-            _ => {
-                let explain = Statement::from_sql_and_values(
-                    backend,
-                    format!("EXPLAIN QUERY PLAN {}", statement.sql),
-                    statement.values.unwrap().0,
-                );
-                let rows = app.db.query_all_raw(explain).await.unwrap();
-                rows.iter()
-                    .map(|r| r.try_get_by_index::<String>(3).unwrap())
-                    .collect()
-            }
+        // PostgreSQL's plan as text lines; SQLite's `EXPLAIN QUERY PLAN` rows, detail fourth.
+        let (explain, detail) = match backend {
+            DbBackend::Postgres => ("EXPLAIN", 0),
+            _ => ("EXPLAIN QUERY PLAN", 3),
         };
+        let txn = app.db.begin().await.unwrap();
+        if backend == DbBackend::Postgres {
+            // The demo's tables are small enough that a scan and a sort would win anyway;
+            // what is asked is whether the cursor bounds a scan of the order's index.
+            txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+                .await
+                .unwrap();
+        }
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                format!("{explain} {}", statement.sql),
+                statement.values.unwrap().0,
+            ))
+            .await
+            .unwrap();
+        let plan: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(detail).unwrap())
+            .collect();
         // The order comes from walking the index from the cursor on: no sort of every row
         // after it (SQLite's plan for the same test spelt with OR), no filter over every row
         // before it (PostgreSQL's).
